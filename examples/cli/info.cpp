@@ -1,0 +1,65 @@
+#include <boost/graph/connected_components.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+
+#include "cli/commands.hpp"
+#include "graphclust/graph/boost_adapter.hpp"
+#include "graphclust/io/io.hpp"
+
+namespace graphclust::cli {
+
+void add_info_command(CLI::App& app, const bool& quiet, std::function<void()>& run) {
+  auto input = std::make_shared<GraphInput>();
+  CLI::App* cmd = app.add_subcommand("info", "print the size, degrees and connectivity of a graph");
+  add_graph_input(*cmd, *input);
+  cmd->callback([&quiet, &run, input] {
+    run = [&quiet, input] {
+      const Graph g = load_graph(*input, quiet);
+      const auto deg = g.out_degrees();
+      NodeId isolated = 0;
+      EdgeOffset max_row = 0;
+      for (NodeId u = 0; u < g.num_nodes(); ++u) {
+        const auto row = g.out_neighbors(u).size() + (g.directed() ? g.in_neighbors(u).size() : 0);
+        isolated += row == 0;
+        max_row = std::max<EdgeOffset>(max_row, row);
+      }
+      std::vector<std::int32_t> comp(g.num_nodes());
+      const int components = g.num_nodes() == 0 ? 0 : boost::connected_components(
+          UndirectedBoostView{g}, boost::make_iterator_property_map(comp.begin(), boost::typed_identity_property_map<NodeId>()));
+      std::vector<NodeId> sizes(components, 0);
+      for (auto c : comp) ++sizes[c];
+      const NodeId largest = sizes.empty() ? 0 : *std::max_element(sizes.begin(), sizes.end());
+      std::printf("graph: %s\n", input->path.c_str());
+      std::printf("directed: %s\nweighted: %s\nnamed nodes: %s\n", g.directed() ? "yes" : "no", g.weighted() ? "yes" : "no",
+                  g.has_names() ? "yes" : "no");
+      std::printf("nodes: %u\nedges: %llu\nself-loops: %llu\n", g.num_nodes(),
+                  static_cast<unsigned long long>(g.num_edges()), static_cast<unsigned long long>(g.num_self_loops()));
+      std::printf("isolated nodes: %u\nmean weighted %sdegree: %.4g\nmax neighbours: %llu\n", isolated,
+                  g.directed() ? "out-" : "", g.num_nodes() ? g.total_volume() / g.num_nodes() : 0.0,
+                  static_cast<unsigned long long>(max_row));
+      std::printf("weakly connected components: %d (largest %u nodes)\n", components, largest);
+      (void)deg;
+    };
+  });
+}
+
+void add_convert_command(CLI::App& app, const bool& quiet, std::function<void()>& run) {
+  auto input = std::make_shared<GraphInput>();
+  auto output = std::make_shared<std::string>();
+  CLI::App* cmd = app.add_subcommand("convert", "rewrite a graph: OUT ending in .gcsr is the binary cache (reloads "
+                                                "without parsing), anything else an edge list");
+  add_graph_input(*cmd, *input);
+  cmd->add_option("OUT", *output, "output file")->required();
+  cmd->callback([&quiet, &run, input, output] {
+    run = [&quiet, input, output] {
+      const Graph g = load_graph(*input, quiet);
+      const bool binary = output->size() >= 5 && output->compare(output->size() - 5, 5, ".gcsr") == 0;
+      if (binary) save_binary(g, *output); else write_edge_list(g, *output);
+      std::printf("wrote %s (%s)\n", output->c_str(), binary ? "binary CSR" : "edge list");
+    };
+  });
+}
+
+}  // namespace graphclust::cli

@@ -1,0 +1,81 @@
+#pragma once
+/// Reading and writing graphs, labels, features and clusterings.
+///
+/// Edge lists are read as people have them: SNAP style with '#' or '%' comments, fields separated by
+/// spaces, tabs or commas, an optional weight column. Header comments of the form "# directed: true",
+/// "# nodes: N" and "# weighted: ..." (the ../shared/graphs format) are honoured. Matrix Market (.mtx)
+/// and the binary CSR cache (.gcsr) are recognised by extension in read_graph().
+///
+/// Errors are ParseError("file:line: what was expected") or IoError; nothing crashes on bad input.
+/// Writers go through a temporary file renamed into place, so a failed write leaves no partial file.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "graphclust/graph/graph.hpp"
+
+namespace graphclust {
+
+/// How node tokens become ids.
+enum class IdMode {
+  Auto,     ///< Integer when every token is a non-negative integer and the ids are dense enough
+            ///< (largest id < 2 * number of endpoint tokens, or the "# nodes:" header covers it), else Names.
+  Integer,  ///< Tokens are the ids 0..N-1 themselves (isolated nodes allowed); others are an error.
+  Names,    ///< Every token is a name; ids are given in order of first appearance.
+};
+
+struct ReadOptions {
+  std::optional<bool> directed;  ///< overrides "# directed:" header / Matrix Market symmetry; default undirected
+  IdMode ids = IdMode::Auto;
+  bool ignore_weights = false;   ///< read a weight column but build an unweighted graph
+  DuplicatePolicy duplicates = DuplicatePolicy::Sum;
+  SelfLoopPolicy self_loops = SelfLoopPolicy::Keep;
+  bool allow_negative_weights = false;
+};
+
+/// What the parser found before building: the edges plus header hints.
+struct ParsedEdges {
+  EdgeList edges;
+  std::optional<bool> directed_hint;  ///< from "# directed:" or Matrix Market "symmetric"/"general"
+  std::size_t data_lines = 0;
+};
+
+/// Parses edge-list text; `source_name` is used in error messages.
+ParsedEdges parse_edge_list(std::string_view text, std::string_view source_name, const ReadOptions& options = {});
+/// Parses Matrix Market coordinate text (1-based); pattern matrices give unweighted graphs.
+ParsedEdges parse_matrix_market(std::string_view text, std::string_view source_name, const ReadOptions& options = {});
+
+Graph read_edge_list(const std::string& path, const ReadOptions& options = {});
+Graph read_matrix_market(const std::string& path, const ReadOptions& options = {});
+/// Dispatches on the extension: .mtx -> Matrix Market, .gcsr -> binary cache, anything else -> edge list.
+Graph read_graph(const std::string& path, const ReadOptions& options = {});
+
+/// Edge list with names (or ids); an undirected edge is written once with u <= v. Atomic.
+void write_edge_list(const Graph& graph, const std::string& path);
+/// Binary CSR cache: reloads without parsing (a read of the arrays). Atomic.
+void save_binary(const Graph& graph, const std::string& path);
+Graph load_binary(const std::string& path);
+
+/// "node label" lines (the ../shared/graphs labels.txt format). Nodes are looked up by name in
+/// `graph`; nodes without a line get -1 (no ground truth). Unknown nodes and bad labels are ParseErrors.
+std::vector<std::int32_t> read_labels(const std::string& path, const Graph& graph);
+/// Writes "name label" for every node, atomically; `header` lines are written as "# " comments.
+void write_labels(const std::string& path, const Graph& graph, std::span<const std::int32_t> labels,
+                  const std::vector<std::string>& header = {});
+
+/// Dense node features, one row per node (float, row-major: row i is node i's attribute vector).
+using FeatureMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+/// Reads the sparse "node dim value" triple format with "# nodes:" and "# dims:" headers into a dense
+/// matrix. NaN/inf values, dims out of range and unknown nodes are ParseErrors.
+FeatureMatrix read_features(const std::string& path, const Graph& graph);
+/// Writes the same sparse triple format (non-zeros only), atomically.
+void write_features(const std::string& path, const Graph& graph, const FeatureMatrix& features);
+
+/// Writes `contents` to `path` through a temporary file in the same folder and a rename.
+void write_file_atomically(const std::string& path, std::string_view contents);
+
+}  // namespace graphclust

@@ -1,0 +1,144 @@
+#pragma once
+/// Spectral clustering of undirected graphs (Ng-Jordan-Weiss / Shi-Malik) and Hermitian spectral
+/// clustering of directed graphs (Cucuringu, Li, Sun, Zanetti 2020).
+///
+/// Eigenvectors come from Spectra's Lanczos solver running directly on the shared TBB operator
+/// (the matrix is never formed). The start vector is drawn from Rng(seed), so a result depends only
+/// on the inputs and the seed, never on the thread count. Very small problems (n <= 256, or too few
+/// nodes for a Krylov space) use a dense eigensolver instead; `EigenOptions::solver` overrides this.
+///
+/// Disconnected graphs: with plain normalisation the eigenvalue 1 of D^-1/2 A D^-1/2 has one
+/// eigenvector per connected component, so the leading eigenvectors localise on tiny components
+/// and the partition is meaningless (what scikit-learn returns on raw cora/citeseer). By default
+/// (tau < 0) we therefore regularise the degrees, D_tau = D + tau I with tau = the mean degree
+/// (Qin & Rohe 2013; Amini et al. 2013), whenever the graph has more than one connected component
+/// or an isolated node; connected graphs get the textbook, unregularised method. Isolated nodes
+/// have an all-zero row in the operator and therefore a zero embedding row: they are still
+/// labelled (by the readout) and nothing is ever divided by zero.
+#include <cstdint>
+#include <vector>
+
+#include "graphclust/core/progress.hpp"
+#include "graphclust/graph/graph.hpp"
+#include "graphclust/kernels/operator.hpp"
+
+namespace graphclust {
+
+enum class EigenSolverKind {
+  Auto,     ///< dense for n <= 256 (or when the Krylov space would not fit), Lanczos otherwise
+  Lanczos,  ///< Spectra SymEigsSolver on the sparse operator
+  Dense,    ///< form the matrix and call Eigen's SelfAdjointEigenSolver (small graphs only)
+};
+
+struct EigenOptions {
+  EigenSolverKind solver = EigenSolverKind::Auto;
+  /// Krylov subspace size; 0 = max(2 nev + 1, 20), capped at n. Larger converges in fewer restarts
+  /// but the dense restart work (n x ncv) grows; at 1e6 nodes it costs as much as the matvecs.
+  int ncv = 0;
+  /// Relative residual per Ritz pair. Clustering needs the invariant subspace only roughly, and the
+  /// eigenvalues of planted partitions are tightly clustered, so 1e-6 is ample and much cheaper
+  /// than Spectra's default 1e-10.
+  double tolerance = 1e-6;
+  /// Cap on implicit restarts: on reaching it the result carries converged = false and the best
+  /// Ritz vectors available, instead of looping on.
+  int max_iterations = 1000;
+};
+
+/// How the eigenvector block U becomes points for the readout.
+enum class SpectralScaling {
+  NgJordanWeiss,  ///< rows of U scaled to unit length
+  ShiMalik,       ///< D^-1/2 U: the random-walk (I - D^-1 A) eigenvectors, no row normalisation
+};
+
+enum class SpectralReadout {
+  KMeans,     ///< shared k-means++ kernel with n_init restarts
+  ClusterQR,  ///< Damle, Minden, Ying (2019): column-pivoted QR of U^T; deterministic, no restarts
+};
+
+struct SpectralOptions {
+  /// Number of clusters; 0 = choose by the largest eigengap lambda_k - lambda_{k+1} of the
+  /// (regularised) normalised adjacency for k in [k_min, k_max].
+  int k = 0;
+  int k_min = 2;
+  int k_max = 20;
+  SpectralScaling scaling = SpectralScaling::NgJordanWeiss;
+  SpectralReadout readout = SpectralReadout::KMeans;
+  int n_init = 10;  ///< k-means restarts (KMeans readout only)
+  /// Degree regularisation added to every degree. < 0 = automatic (see the file comment): 0 on
+  /// connected graphs, the mean degree otherwise. 0 = never regularise.
+  double tau = -1;
+  EigenOptions eigen;
+  std::uint64_t seed = 0;
+  Progress progress;
+};
+
+struct SpectralResult {
+  std::vector<std::int32_t> labels;  ///< 0..k-1 per node
+  /// n x k points handed to the readout (after row normalisation or D^-1/2 scaling).
+  DenseBlock<double> embedding;
+  /// Leading eigenvalues of D_tau^-1/2 A D_tau^-1/2, largest first (k of them, or k_max + 1 when
+  /// k was chosen by the eigengap).
+  std::vector<double> eigenvalues;
+  int k = 0;               ///< clusters asked for (chosen by the eigengap when options.k == 0)
+  int iterations = 0;      ///< Lanczos restarts (0 for the dense solver)
+  long long matvecs = 0;   ///< operator applications
+  bool converged = true;   ///< false when max_iterations was reached first
+  double tau = 0;          ///< degree regularisation actually used
+  int components = 0;      ///< connected components of the (symmetrised) graph, isolated nodes included
+};
+
+/// Clusters an undirected graph. A directed graph is symmetrised first (A + A^T; for unweighted
+/// graphs the union of the arcs). Throws InvalidArgument for an empty graph, k < 0, k > n or a bad
+/// option.
+SpectralResult spectral_clustering(const Graph& graph, const SpectralOptions& options = {});
+
+/// Normalisation of H = i (A - A^T).
+enum class HermitianVariant {
+  Plain,       ///< H itself (the paper's "Herm")
+  RandomWalk,  ///< D^-1 H with D the degrees of A + A^T ("Herm_rw"); solved through the similar
+               ///< symmetric D^-1/2 H D^-1/2, whose eigenvectors are mapped back by D^-1/2
+};
+
+struct HermitianOptions {
+  int k = 2;  ///< number of clusters (required, >= 2)
+  /// Eigenvector pairs used: the eigenvalues of H come in +/- pairs with conjugate eigenvectors,
+  /// and the paper's P = sum_j g_j g_j^* over the 2 floor(k/2) eigenvalues of largest magnitude
+  /// is fixed by the floor(k/2) positive ones. 0 = floor(k/2) (at least 1).
+  int num_pairs = 0;
+  HermitianVariant variant = HermitianVariant::RandomWalk;
+  double tau = 0;   ///< added to the A + A^T degrees of the RandomWalk variant (0: isolated nodes get 0)
+  int n_init = 10;  ///< k-means restarts
+  EigenOptions eigen;
+  std::uint64_t seed = 0;
+  Progress progress;
+};
+
+struct HermitianResult {
+  std::vector<std::int32_t> labels;  ///< 0..k-1 per node
+  /// n x 2p: [Re g_1 .. Re g_p, Im g_1 .. Im g_p]. Distances between its rows equal (up to the
+  /// constant factor sqrt 2) those between the rows of the paper's projection P, so k-means on it is
+  /// k-means on P without ever forming the n x n matrix.
+  DenseBlock<double> embedding;
+  std::vector<double> eigenvalues;  ///< the p largest positive eigenvalues of H (or D^-1/2 H D^-1/2)
+  int k = 0;
+  int iterations = 0;
+  long long matvecs = 0;  ///< applications of the 2n x 2n real operator (2 sparse products each)
+  bool converged = true;
+};
+
+/// Hermitian clustering of a directed graph whose clusters are defined by the direction of the
+/// edges between them rather than by density.
+///
+/// Spectra has no complex solver, so the complex Hermitian problem H g = lambda g (H = i S,
+/// S = A - A^T real skew-symmetric) is solved exactly in real arithmetic: with g = a + i b it is
+/// M [a; b] = lambda [a; b] for the real symmetric M = [[0, -S], [S, 0]] of size 2n, applied with
+/// two sparse products (A X and A^T X on the n x 2 block [a b]) and never formed. Each eigenvalue of
+/// H appears twice in M ([a; b] and [-b; a], i.e. g and i g). A single-vector Krylov method mostly
+/// sees one direction per eigenspace, but rounding or a repeated eigenvalue of H can hand back both
+/// copies, so 2p Lanczos vectors are computed (their complex span has dimension >= p) and the first
+/// p complex-linearly independent ones, largest eigenvalue first, are g_1..g_p.
+/// Throws InvalidArgument for an undirected graph (H = 0), k < 2, k > n or an empty graph, and
+/// when every arc is reciprocated (A = A^T, so H = 0 again).
+HermitianResult hermitian_clustering(const Graph& graph, const HermitianOptions& options = {});
+
+}  // namespace graphclust

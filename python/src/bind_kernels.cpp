@@ -1,0 +1,87 @@
+#include <pybind11/stl.h>
+
+#include "bindings.hpp"
+#include "convert.hpp"
+#include "graphclust/core/error.hpp"
+#include "graphclust/kernels/kmeans.hpp"
+#include "graphclust/kernels/reduce.hpp"
+
+namespace graphclust::python {
+namespace {
+
+OperatorOptions operator_options(const std::string& kind, bool transpose, double regularization, double shift) {
+  OperatorOptions o;
+  if (kind == "adjacency") o.kind = OperatorKind::Adjacency;
+  else if (kind == "sym") o.kind = OperatorKind::SymNormalized;
+  else if (kind == "rw") o.kind = OperatorKind::RandomWalk;
+  else if (kind == "laplacian") o.kind = OperatorKind::Laplacian;
+  else if (kind == "sym_laplacian") o.kind = OperatorKind::SymLaplacian;
+  else if (kind == "rw_laplacian") o.kind = OperatorKind::RandomWalkLaplacian;
+  else throw InvalidArgument("operator must be adjacency, sym, rw, laplacian, sym_laplacian or rw_laplacian; got '" + kind + "'");
+  o.transpose = transpose;
+  o.degree_regularization = regularization;
+  o.shift = shift;
+  return o;
+}
+
+/// Applies the operator to a vector (1-D) or block (2-D) in the array's precision (float32 stays float32).
+template <class T>
+py::array apply(const Graph& g, const py::array& x, const OperatorOptions& o) {
+  auto in = InArray<T>::ensure(x);
+  if (x.ndim() == 1) {
+    std::vector<T> y(in.shape(0));
+    {
+      py::gil_scoped_release release;
+      GraphOperator<T>(g, o).apply(std::span<const T>(in.data(), in.shape(0)), y);
+    }
+    return to_numpy(std::move(y));
+  }
+  if (x.ndim() != 2) throw InvalidArgument("x must be 1-D or 2-D");
+  if (static_cast<std::size_t>(in.shape(0)) != g.num_nodes())
+    throw InvalidArgument("x has " + std::to_string(in.shape(0)) + " rows for a graph of " + std::to_string(g.num_nodes()) + " nodes");
+  DenseBlock<T> y(in.shape(0), in.shape(1));
+  {
+    py::gil_scoped_release release;
+    if (in.shape(1) > 0) GraphOperator<T>(g, o).apply_block(in.data(), y.data(), in.shape(1));
+  }
+  return to_numpy(std::move(y));
+}
+
+}  // namespace
+
+void bind_kernels(py::module_& m) {
+  m.def("apply_operator",
+        [](const Graph& g, const py::array& x, const std::string& op, bool transpose, double regularization, double shift) {
+          const OperatorOptions o = operator_options(op, transpose, regularization, shift);
+          if (x.dtype().is(py::dtype::of<float>())) return apply<float>(g, x, o);
+          return apply<double>(g, x, o);
+        },
+        py::arg("graph"), py::arg("x"), py::arg("operator") = "adjacency", py::arg("transpose") = false,
+        py::arg("regularization") = 0.0, py::arg("shift") = 0.0,
+        R"doc(y = Op x for a vector or an (n, k) block, Op in adjacency (A), sym (D^-1/2 A D^-1/2), rw (D^-1 A),
+laplacian (D - A), sym_laplacian, rw_laplacian; transpose applies Op^T; regularization adds tau to degrees;
+shift adds shift * I. float32 input stays float32.)doc");
+  m.def("kmeans",
+        [](const InArray<double>& points, int k, int n_init, int max_iter, double tol, std::uint64_t seed) {
+          DenseBlock<double> x = to_block(points, "points");
+          KMeansResult r;
+          {
+            py::gil_scoped_release release;
+            r = kmeans(x, KMeansOptions{k, n_init, max_iter, tol, seed});
+          }
+          py::dict d;
+          d["labels"] = to_numpy(std::move(r.labels));
+          d["centroids"] = to_numpy(std::move(r.centroids));
+          d["inertia"] = r.inertia;
+          d["iterations"] = r.iterations;
+          return make_result(d);
+        },
+        py::arg("points"), py::arg("k"), py::arg("n_init") = 10, py::arg("max_iter") = 300, py::arg("tol") = 1e-4,
+        py::arg("seed") = 0, "k-means++ / Lloyd on the rows of points; deterministic for a seed and any thread count.");
+  m.def("argmax_rows", [](const InArray<double>& x) {
+    DenseBlock<double> b = to_block(x, "x");
+    return to_numpy(argmax_rows(b));
+  }, py::arg("x"), "hard labels from soft assignments (first maximum on ties)");
+}
+
+}  // namespace graphclust::python

@@ -1,0 +1,133 @@
+#include <pybind11/functional.h>
+#include <pybind11/stl.h>
+
+#include "bindings.hpp"
+#include "convert.hpp"
+#include "graphclust/core/error.hpp"
+#include "graphclust/generators/generators.hpp"
+#include "graphclust/methods/registry.hpp"
+#include "graphclust/metrics/metrics.hpp"
+
+namespace graphclust::python {
+namespace {
+
+using LabelArray = InArray<std::int32_t>;
+
+template <class F>
+double score(const LabelArray& truth, const LabelArray& predicted, F f) {
+  auto t = as_span(truth, "labels_true"), p = as_span(predicted, "labels_pred");
+  py::gil_scoped_release release;
+  return f(t, p);
+}
+
+ImbalanceNorm imbalance_norm(const std::string& s) {
+  if (s == "plain") return ImbalanceNorm::Plain;
+  if (s == "vol_sum") return ImbalanceNorm::VolSum;
+  if (s == "vol_max") return ImbalanceNorm::VolMax;
+  if (s == "vol_min") return ImbalanceNorm::VolMin;
+  throw InvalidArgument("norm must be plain, vol_sum, vol_max or vol_min; got '" + s + "'");
+}
+
+}  // namespace
+
+void bind_metrics(py::module_& m) {
+  m.def("adjusted_rand_score", [](const LabelArray& t, const LabelArray& p) { return score(t, p, adjusted_rand_index); },
+        py::arg("labels_true"), py::arg("labels_pred"), "ARI as scikit-learn; true label -1 = unlabelled node, ignored");
+  m.def("normalized_mutual_info_score",
+        [](const LabelArray& t, const LabelArray& p) { return score(t, p, normalized_mutual_information); },
+        py::arg("labels_true"), py::arg("labels_pred"), "NMI (arithmetic mean) as scikit-learn; -1 ignored");
+  m.def("clustering_accuracy", [](const LabelArray& t, const LabelArray& p) { return score(t, p, clustering_accuracy); },
+        py::arg("labels_true"), py::arg("labels_pred"), "accuracy after Hungarian matching of clusters to classes");
+  m.def("matched_macro_f1", [](const LabelArray& t, const LabelArray& p) { return score(t, p, matched_macro_f1); },
+        py::arg("labels_true"), py::arg("labels_pred"), "macro F1 over classes after Hungarian matching");
+  m.def("set_f1", [](const InArray<std::uint32_t>& truth, const InArray<std::uint32_t>& found) {
+    return set_f1(as_span(truth, "truth"), as_span(found, "found"));
+  }, py::arg("truth"), py::arg("found"));
+  m.def("conductance", [](const Graph& g, const InArray<std::uint32_t>& nodes) {
+    auto s = as_span(nodes, "nodes");
+    py::gil_scoped_release release;
+    return conductance(g, s);
+  }, py::arg("graph"), py::arg("nodes"));
+  m.def("cluster_conductances", [](const Graph& g, const LabelArray& labels) {
+    auto l = as_span(labels, "labels");
+    std::vector<double> out;
+    {
+      py::gil_scoped_release release;
+      out = cluster_conductances(g, l);
+    }
+    return to_numpy(std::move(out));
+  }, py::arg("graph"), py::arg("labels"));
+  m.def("normalized_cut", [](const Graph& g, const LabelArray& labels) {
+    auto l = as_span(labels, "labels");
+    py::gil_scoped_release release;
+    return normalized_cut(g, l);
+  }, py::arg("graph"), py::arg("labels"));
+  m.def("modularity", [](const Graph& g, const LabelArray& labels) {
+    auto l = as_span(labels, "labels");
+    py::gil_scoped_release release;
+    return modularity(g, l);
+  }, py::arg("graph"), py::arg("labels"));
+  m.def("flow_imbalance", [](const Graph& g, const LabelArray& labels, const std::string& norm, int top) {
+    auto l = as_span(labels, "labels");
+    FlowImbalance f;
+    {
+      py::gil_scoped_release release;
+      f = flow_imbalance(g, l, imbalance_norm(norm), top);
+    }
+    py::dict d;
+    d["cut"] = to_numpy(std::move(f.cut));
+    d["volumes"] = to_numpy(std::move(f.volumes));
+    d["pairs"] = to_numpy(std::move(f.pairs));
+    d["mean_top"] = f.mean_top;
+    return make_result(d);
+  }, py::arg("graph"), py::arg("labels"), py::arg("norm") = "vol_sum", py::arg("top") = 0,
+     "DIGRAC cut imbalance of a hard partition; mean_top averages the `top` largest pairs (0 = all)");
+
+  m.def("stochastic_block_model",
+        [](const std::vector<std::uint32_t>& sizes, double p_in, double p_out, bool directed,
+           std::vector<double> flow, std::uint64_t seed) {
+          SbmOptions o{sizes, p_in, p_out, directed, std::move(flow), seed};
+          PlantedGraph planted;
+          {
+            py::gil_scoped_release release;
+            planted = stochastic_block_model(o);
+          }
+          auto graph = std::make_shared<Graph>(std::move(planted.graph));
+          return py::make_tuple(graph, to_numpy(std::move(planted.labels)));
+        },
+        py::arg("sizes"), py::arg("p_in"), py::arg("p_out"), py::arg("directed") = false,
+        py::arg("flow") = std::vector<double>{}, py::arg("seed") = 0,
+        "planted-partition SBM -> (graph, labels); flow (K*K, row-major) orients inter-block edges");
+
+  m.def("methods", [] {
+    std::vector<std::pair<std::string, std::string>> out;
+    const MethodRegistry registry = default_registry();
+    for (const MethodInfo* mi : registry.list()) out.emplace_back(mi->name, mi->summary);
+    return out;
+  }, "(name, summary) of every clustering method usable with cluster()");
+  m.def("cluster",
+        [](const Graph& g, const std::string& method, int k, std::uint64_t seed, bool verbose, const py::kwargs& options) {
+          MethodParams params;
+          params.k = k;
+          params.seed = seed;
+          if (verbose) params.progress = stderr_progress();
+          for (auto item : options) params.extra[py::str(item.first)] = py::str(item.second);
+          const MethodRegistry registry = default_registry();
+          const MethodInfo& info = registry.get(method);
+          MethodOutput out;
+          {
+            py::gil_scoped_release release;
+            out = info.run(g, params);
+          }
+          py::dict details;
+          for (auto& [key, value] : out.details) details[py::str(key)] = value;
+          py::dict d;
+          d["labels"] = to_numpy(std::move(out.labels));
+          d["details"] = details;
+          return make_result(d);
+        },
+        py::arg("graph"), py::arg("method"), py::arg("k") = 0, py::arg("seed") = 0, py::arg("verbose") = false,
+        "run a registered method by name (as the CLI's cluster command); extra keyword arguments are the method's options");
+}
+
+}  // namespace graphclust::python

@@ -1,0 +1,22 @@
+#include "bindings.hpp"
+
+#include "graphclust/core/error.hpp"
+
+PYBIND11_MODULE(_graphclust, m) {
+  m.doc() = "graphclust: fast graph clustering on CSR graphs (C++ core, oneTBB kernels)";
+  // Bad input is a ValueError in Python, whichever C++ layer noticed it; unreadable files are OSError.
+  pybind11::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const graphclust::IoError& e) {
+      PyErr_SetString(PyExc_OSError, e.what());
+    } catch (const graphclust::Error& e) {
+      PyErr_SetString(PyExc_ValueError, e.what());
+    }
+  });
+  graphclust::python::bind_graph(m);
+  graphclust::python::bind_kernels(m);
+  graphclust::python::bind_metrics(m);
+  graphclust::python::bind_spectral(m);
+  graphclust::python::bind_local(m);
+}

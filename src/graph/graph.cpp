@@ -1,0 +1,289 @@
+#include "graphclust/graph/graph.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <charconv>
+#include <cmath>
+#include <numeric>
+#include <string>
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/parallel_reduce.h>
+#include <tbb/parallel_sort.h>
+
+#include "graphclust/core/error.hpp"
+
+namespace graphclust {
+namespace {
+
+std::vector<double> row_sums(const CsrArrays& csr, NodeId n) {
+  std::vector<double> degrees(n);
+  tbb::parallel_for(tbb::blocked_range<NodeId>(0, n, 4096), [&](const auto& range) {
+    for (NodeId u = range.begin(); u < range.end(); ++u) {
+      const EdgeOffset begin = csr.offsets[u], end = csr.offsets[u + 1];
+      if (csr.weights.empty()) {
+        degrees[u] = static_cast<double>(end - begin);
+      } else {
+        double s = 0;
+        for (EdgeOffset e = begin; e < end; ++e) s += csr.weights[e];
+        degrees[u] = s;
+      }
+    }
+  });
+  return degrees;
+}
+
+/// Fixed-order sum so the total volume has the same bits for any thread count.
+double ordered_sum(const std::vector<double>& v) {
+  constexpr std::size_t kBlock = 1 << 14;
+  const std::size_t blocks = (v.size() + kBlock - 1) / kBlock;
+  std::vector<double> partial(blocks, 0.0);
+  tbb::parallel_for(std::size_t{0}, blocks, [&](std::size_t b) {
+    double s = 0;
+    for (std::size_t i = b * kBlock, e = std::min(v.size(), i + kBlock); i < e; ++i) s += v[i];
+    partial[b] = s;
+  });
+  return std::accumulate(partial.begin(), partial.end(), 0.0);
+}
+
+}  // namespace
+
+Graph::Graph() : out_(std::make_shared<CsrArrays>()), in_(out_) { out_->offsets.assign(1, 0); }
+Graph::Graph(Graph&&) noexcept = default;
+Graph& Graph::operator=(Graph&&) noexcept = default;
+Graph::~Graph() = default;
+
+Graph::Graph(CsrArrays out, CsrArrays in, bool directed, std::vector<std::string> names)
+    : directed_(directed), out_(std::make_shared<CsrArrays>(std::move(out))), names_(std::move(names)) {
+  if (out_->offsets.empty()) out_->offsets.assign(1, 0);
+  const std::size_t n = out_->offsets.size() - 1;
+  if (n > kMaxNodes) throw InvalidArgument("graph has " + std::to_string(n) + " nodes, more than 32-bit ids allow");
+  num_nodes_ = static_cast<NodeId>(n);
+  if (out_->offsets.back() != out_->targets.size())
+    throw InvalidArgument("CSR offsets end at " + std::to_string(out_->offsets.back()) + " but there are " +
+                          std::to_string(out_->targets.size()) + " targets");
+  if (!out_->weights.empty() && out_->weights.size() != out_->targets.size())
+    throw InvalidArgument("CSR has " + std::to_string(out_->weights.size()) + " weights for " +
+                          std::to_string(out_->targets.size()) + " targets");
+  if (!names_.empty() && names_.size() != n)
+    throw InvalidArgument("graph has " + std::to_string(n) + " nodes but " + std::to_string(names_.size()) + " names");
+  if (directed_) {
+    in_ = std::make_shared<CsrArrays>(std::move(in));
+    if (in_->offsets.size() != n + 1 || in_->targets.size() != out_->targets.size())
+      throw InvalidArgument("in-adjacency does not match the out-adjacency");
+  } else {
+    in_ = out_;
+  }
+
+  out_degrees_ = row_sums(*out_, num_nodes_);
+  if (directed_) in_degrees_ = row_sums(*in_, num_nodes_);
+  total_volume_ = ordered_sum(out_degrees_);
+
+  num_self_loops_ = tbb::parallel_reduce(
+      tbb::blocked_range<NodeId>(0, num_nodes_, 4096), EdgeOffset{0},
+      [&](const auto& range, EdgeOffset count) {
+        for (NodeId u = range.begin(); u < range.end(); ++u) {
+          auto row = out_neighbors(u);
+          count += std::binary_search(row.begin(), row.end(), u) ? 1 : 0;
+        }
+        return count;
+      },
+      std::plus<>());
+  num_edges_ = directed_ ? num_arcs() : (num_arcs() - num_self_loops_) / 2 + num_self_loops_;
+
+  if (!names_.empty()) {
+    name_index_.reserve(names_.size());
+    for (NodeId u = 0; u < num_nodes_; ++u) {
+      if (!name_index_.emplace(names_[u], u).second)
+        throw InvalidArgument("node name '" + names_[u] + "' is used twice");
+    }
+  }
+}
+
+std::string Graph::name_of(NodeId u) const { return names_.empty() ? std::to_string(u) : names_[u]; }
+
+std::optional<NodeId> Graph::find_node(std::string_view name) const {
+  if (!names_.empty()) {
+    auto it = name_index_.find(name);
+    if (it == name_index_.end()) return std::nullopt;
+    return it->second;
+  }
+  std::uint64_t id = 0;
+  auto [ptr, ec] = std::from_chars(name.data(), name.data() + name.size(), id);
+  if (ec != std::errc() || ptr != name.data() + name.size() || id >= num_nodes_) return std::nullopt;
+  return static_cast<NodeId>(id);
+}
+
+void require_nonempty(const Graph& graph, std::string_view who) {
+  if (graph.num_nodes() == 0) throw InvalidArgument(std::string(who) + ": the graph is empty (0 nodes)");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Construction: a parallel counting sort into rows, then each row sorted and its duplicates merged.
+namespace {
+
+struct Entry {
+  NodeId target;
+  Weight weight;
+};
+
+/// Scatters (row, entry) pairs into CSR rows; rows are then sorted by (target, weight) so duplicate
+/// merging sums in an order that does not depend on which thread scattered first.
+CsrArrays assemble(NodeId n, std::span<const NodeId> rows, std::span<const NodeId> cols, std::span<const Weight> weights,
+                   bool mirror, bool weighted, const BuildOptions& options) {
+  const std::size_t m = rows.size();
+  std::vector<std::atomic<EdgeOffset>> counts(static_cast<std::size_t>(n) + 1);
+  tbb::parallel_for(std::size_t{0}, counts.size(), [&](std::size_t i) { counts[i].store(0, std::memory_order_relaxed); });
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, m, 1 << 16), [&](const auto& r) {
+    for (std::size_t e = r.begin(); e < r.end(); ++e) {
+      counts[rows[e]].fetch_add(1, std::memory_order_relaxed);
+      if (mirror && rows[e] != cols[e]) counts[cols[e]].fetch_add(1, std::memory_order_relaxed);
+    }
+  });
+  std::vector<EdgeOffset> offsets(static_cast<std::size_t>(n) + 1, 0);
+  for (NodeId u = 0; u < n; ++u) offsets[u + 1] = offsets[u] + counts[u].load(std::memory_order_relaxed);
+  for (NodeId u = 0; u < n; ++u) counts[u].store(offsets[u], std::memory_order_relaxed);
+
+  std::vector<Entry> entries(offsets[n]);
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, m, 1 << 16), [&](const auto& r) {
+    for (std::size_t e = r.begin(); e < r.end(); ++e) {
+      const Weight w = weighted ? weights[e] : Weight{1};
+      entries[counts[rows[e]].fetch_add(1, std::memory_order_relaxed)] = {cols[e], w};
+      if (mirror && rows[e] != cols[e]) entries[counts[cols[e]].fetch_add(1, std::memory_order_relaxed)] = {rows[e], w};
+    }
+  });
+  std::vector<std::atomic<EdgeOffset>>().swap(counts);
+
+  // Sort and merge each row in place; remember the merged length to compact afterwards.
+  std::vector<EdgeOffset> kept(n, 0);
+  std::atomic<bool> duplicate_found{false};
+  tbb::parallel_for(tbb::blocked_range<NodeId>(0, n, 1024), [&](const auto& r) {
+    for (NodeId u = r.begin(); u < r.end(); ++u) {
+      Entry* begin = entries.data() + offsets[u];
+      Entry* end = entries.data() + offsets[u + 1];
+      std::sort(begin, end, [](const Entry& a, const Entry& b) {
+        return a.target != b.target ? a.target < b.target : a.weight < b.weight;
+      });
+      Entry* out = begin;
+      for (Entry* it = begin; it != end; ++it) {
+        if (out != begin && (out - 1)->target == it->target) {
+          Weight& w = (out - 1)->weight;
+          switch (options.duplicates) {
+            case DuplicatePolicy::Sum: w = weighted ? w + it->weight : w; break;
+            case DuplicatePolicy::Max: w = std::max(w, it->weight); break;
+            case DuplicatePolicy::Min: w = std::min(w, it->weight); break;
+            case DuplicatePolicy::Error: duplicate_found = true; break;
+          }
+        } else {
+          *out++ = *it;
+        }
+      }
+      kept[u] = static_cast<EdgeOffset>(out - begin);
+    }
+  });
+  if (duplicate_found) throw InvalidArgument("duplicate edges found and the duplicate policy is 'error'");
+
+  CsrArrays csr;
+  csr.offsets.resize(static_cast<std::size_t>(n) + 1);
+  csr.offsets[0] = 0;
+  for (NodeId u = 0; u < n; ++u) csr.offsets[u + 1] = csr.offsets[u] + kept[u];
+  csr.targets.resize(csr.offsets[n]);
+  if (weighted) csr.weights.resize(csr.offsets[n]);
+  tbb::parallel_for(tbb::blocked_range<NodeId>(0, n, 1024), [&](const auto& r) {
+    for (NodeId u = r.begin(); u < r.end(); ++u) {
+      const Entry* src = entries.data() + offsets[u];
+      for (EdgeOffset i = 0; i < kept[u]; ++i) {
+        csr.targets[csr.offsets[u] + i] = src[i].target;
+        if (weighted) csr.weights[csr.offsets[u] + i] = src[i].weight;
+      }
+    }
+  });
+  return csr;
+}
+
+}  // namespace
+
+Graph build_graph(std::span<const NodeId> sources, std::span<const NodeId> targets, std::span<const Weight> weights,
+                  NodeId num_nodes, const BuildOptions& options, std::vector<std::string> names) {
+  if (sources.size() != targets.size())
+    throw InvalidArgument("edge arrays differ in length: " + std::to_string(sources.size()) + " sources, " +
+                          std::to_string(targets.size()) + " targets");
+  const bool weighted = !weights.empty();
+  if (weighted && weights.size() != sources.size())
+    throw InvalidArgument("edge arrays differ in length: " + std::to_string(sources.size()) + " edges, " +
+                          std::to_string(weights.size()) + " weights");
+  const std::size_t m = sources.size();
+
+  // Validate in parallel; report the first offending edge (lowest index) so the message is stable.
+  constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+  std::atomic<std::size_t> first_bad{kNone};
+  NodeId max_id = 0;
+  max_id = tbb::parallel_reduce(
+      tbb::blocked_range<std::size_t>(0, m, 1 << 16), NodeId{0},
+      [&](const auto& r, NodeId best) {
+        for (std::size_t e = r.begin(); e < r.end(); ++e) {
+          best = std::max({best, sources[e], targets[e]});
+          const bool bad_weight = weighted && (!std::isfinite(weights[e]) || (weights[e] < 0 && !options.allow_negative_weights));
+          const bool bad_loop = options.self_loops == SelfLoopPolicy::Error && sources[e] == targets[e];
+          if (bad_weight || bad_loop || sources[e] > kMaxNodes - 1 || targets[e] > kMaxNodes - 1) {
+            std::size_t cur = first_bad.load();
+            while (e < cur && !first_bad.compare_exchange_weak(cur, e)) {
+            }
+          }
+        }
+        return best;
+      },
+      [](NodeId a, NodeId b) { return std::max(a, b); });
+  if (const std::size_t e = first_bad.load(); e != kNone) {
+    if (sources[e] > kMaxNodes - 1 || targets[e] > kMaxNodes - 1)
+      throw InvalidArgument("edge " + std::to_string(e) + ": node id exceeds the 32-bit limit");
+    if (weighted && !std::isfinite(weights[e]))
+      throw InvalidArgument("edge " + std::to_string(e) + ": weight is " + std::to_string(weights[e]));
+    if (weighted && weights[e] < 0)
+      throw InvalidArgument("edge " + std::to_string(e) + ": negative weight " + std::to_string(weights[e]) +
+                            " (set allow_negative_weights to keep it)");
+    throw InvalidArgument("edge " + std::to_string(e) + ": self-loop on node " + std::to_string(sources[e]) +
+                          " and the self-loop policy is 'error'");
+  }
+  if (num_nodes == 0 && m > 0) num_nodes = max_id + 1;
+  if (m > 0 && max_id >= num_nodes)
+    throw InvalidArgument("node id " + std::to_string(max_id) + " is out of range for a graph of " +
+                          std::to_string(num_nodes) + " nodes");
+
+  // Self-loops to drop are filtered into a compact copy of the edge arrays only when there are any.
+  std::vector<NodeId> kept_src, kept_dst;
+  std::vector<Weight> kept_w;
+  if (options.self_loops == SelfLoopPolicy::Drop) {
+    const bool any = tbb::parallel_reduce(
+        tbb::blocked_range<std::size_t>(0, m, 1 << 16), false,
+        [&](const auto& r, bool found) {
+          for (std::size_t e = r.begin(); e < r.end() && !found; ++e) found = sources[e] == targets[e];
+          return found;
+        },
+        std::logical_or<>());
+    if (any) {
+      for (std::size_t e = 0; e < m; ++e) {
+        if (sources[e] == targets[e]) continue;
+        kept_src.push_back(sources[e]);
+        kept_dst.push_back(targets[e]);
+        if (weighted) kept_w.push_back(weights[e]);
+      }
+      sources = kept_src;
+      targets = kept_dst;
+      weights = kept_w;
+    }
+  }
+
+  CsrArrays out = assemble(num_nodes, sources, targets, weights, !options.directed, weighted, options);
+  CsrArrays in;
+  if (options.directed) in = assemble(num_nodes, targets, sources, weights, false, weighted, options);
+  return Graph(std::move(out), std::move(in), options.directed, std::move(names));
+}
+
+Graph build_graph(const EdgeList& edges, const BuildOptions& options) {
+  return build_graph(edges.sources, edges.targets, edges.weights,
+                     edges.num_nodes ? edges.num_nodes : static_cast<NodeId>(edges.names.size()), options, edges.names);
+}
+
+}  // namespace graphclust

@@ -1,0 +1,88 @@
+#include "io/files.hpp"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "graphclust/core/error.hpp"
+#include "graphclust/io/io.hpp"
+
+namespace graphclust::detail {
+
+FileContents::FileContents(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) throw IoError("cannot open '" + path + "': " + std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    throw IoError("cannot read '" + path + "': it is a directory");
+  }
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    void* map = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+    if (map != MAP_FAILED) {
+      ::madvise(map, static_cast<std::size_t>(st.st_size), MADV_SEQUENTIAL);
+      mapping_ = map;
+      data_ = static_cast<const char*>(map);
+      size_ = static_cast<std::size_t>(st.st_size);
+      ::close(fd);
+      return;
+    }
+  }
+  ::close(fd);
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) throw IoError("cannot read '" + path + "'");
+  buffer_ = ss.str();
+  data_ = buffer_.data();
+  size_ = buffer_.size();
+}
+
+FileContents::~FileContents() {
+  if (mapping_) ::munmap(mapping_, size_);
+}
+
+AtomicWriter::AtomicWriter(std::string path) : path_(std::move(path)) {
+  temp_ = path_ + ".tmp-" + std::to_string(::getpid());
+  file_ = std::fopen(temp_.c_str(), "wb");
+  if (!file_) throw IoError("cannot write '" + path_ + "': " + std::strerror(errno));
+}
+
+AtomicWriter::~AtomicWriter() {
+  if (file_) {
+    std::fclose(file_);
+    std::remove(temp_.c_str());
+  }
+}
+
+void AtomicWriter::write(const void* data, std::size_t bytes) {
+  if (bytes && std::fwrite(data, 1, bytes, file_) != bytes)
+    throw IoError("cannot write '" + path_ + "': " + std::strerror(errno));
+}
+
+void AtomicWriter::commit() {
+  const bool flushed = std::fflush(file_) == 0;
+  const bool closed = std::fclose(file_) == 0;
+  file_ = nullptr;
+  if (!flushed || !closed || std::rename(temp_.c_str(), path_.c_str()) != 0) {
+    const std::string reason = std::strerror(errno);
+    std::remove(temp_.c_str());
+    throw IoError("cannot write '" + path_ + "': " + reason);
+  }
+}
+
+}  // namespace graphclust::detail
+
+namespace graphclust {
+void write_file_atomically(const std::string& path, std::string_view contents) {
+  detail::AtomicWriter out(path);
+  out.write(contents);
+  out.commit();
+}
+}  // namespace graphclust

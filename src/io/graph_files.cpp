@@ -1,0 +1,270 @@
+// Writers, the binary CSR cache, and the labels / features formats of ../shared/graphs.
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "graphclust/core/error.hpp"
+#include "graphclust/io/io.hpp"
+#include "io/files.hpp"
+
+namespace graphclust {
+namespace {
+
+constexpr char kMagic[8] = {'G', 'C', 'S', 'R', 'v', '0', '0', '1'};
+enum : std::uint64_t { kDirected = 1, kWeighted = 2, kNamed = 4 };
+
+template <class T>
+void write_array(detail::AtomicWriter& out, const std::vector<T>& v) {
+  out.write(v.data(), v.size() * sizeof(T));
+}
+
+/// Sequential reader over a byte range that reports truncation as a ParseError.
+class ByteReader {
+ public:
+  ByteReader(std::string_view bytes, const std::string& source) : bytes_(bytes), source_(source) {}
+  template <class T>
+  T value() {
+    T v;
+    copy(&v, sizeof(T));
+    return v;
+  }
+  template <class T>
+  void array(std::vector<T>& v, std::uint64_t count) {
+    if (count > (bytes_.size() - pos_) / sizeof(T)) truncated();
+    v.resize(count);
+    copy(v.data(), count * sizeof(T));
+  }
+  std::string_view bytes(std::size_t count) {
+    if (count > bytes_.size() - pos_) truncated();
+    auto s = bytes_.substr(pos_, count);
+    pos_ += count;
+    return s;
+  }
+  bool at_end() const { return pos_ == bytes_.size(); }
+
+ private:
+  void copy(void* dst, std::size_t count) {
+    if (count > bytes_.size() - pos_) truncated();
+    std::memcpy(dst, bytes_.data() + pos_, count);
+    pos_ += count;
+  }
+  [[noreturn]] void truncated() const { throw ParseError(source_, 0, "truncated binary graph file"); }
+  std::string_view bytes_;
+  std::string source_;
+  std::size_t pos_ = 0;
+};
+
+void read_csr(ByteReader& in, CsrArrays& csr, std::uint64_t n, std::uint64_t nnz, bool weighted, const std::string& path) {
+  in.array(csr.offsets, n + 1);
+  in.array(csr.targets, nnz);
+  if (weighted) in.array(csr.weights, nnz);
+  if (csr.offsets.front() != 0 || csr.offsets.back() != nnz) throw ParseError(path, 0, "corrupt CSR offsets in binary graph file");
+  for (std::uint64_t u = 0; u < n; ++u)
+    if (csr.offsets[u] > csr.offsets[u + 1]) throw ParseError(path, 0, "corrupt CSR offsets in binary graph file");
+  for (NodeId v : csr.targets)
+    if (v >= n) throw ParseError(path, 0, "corrupt node id in binary graph file");
+}
+
+/// Parses "node value" lines; calls f(line_number, node, value_token).
+template <class F>
+void for_each_node_line(const std::string& path, const Graph& graph, F f) {
+  detail::FileContents file(path);
+  std::string_view text = file.text();
+  std::size_t pos = 0, line_no = 0;
+  while (pos < text.size()) {
+    std::size_t eol = text.find('\n', pos);
+    if (eol == std::string_view::npos) eol = text.size();
+    std::string_view line = text.substr(pos, eol - pos);
+    pos = eol + 1;
+    ++line_no;
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
+    std::size_t s = 0;
+    while (s < line.size() && (line[s] == ' ' || line[s] == '\t')) ++s;
+    line.remove_prefix(s);
+    if (line.empty() || line[0] == '#' || line[0] == '%') continue;
+    const std::size_t sep = line.find_first_of(" \t,");
+    if (sep == std::string_view::npos) throw ParseError(path, line_no, "expected 'node value', found one column");
+    std::string_view node_token = line.substr(0, sep), rest = line.substr(sep + 1);
+    while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t' || rest.front() == ',')) rest.remove_prefix(1);
+    auto node = graph.find_node(node_token);
+    if (!node) throw ParseError(path, line_no, "unknown node '" + std::string(node_token) + "'");
+    f(line_no, *node, rest);
+  }
+}
+
+std::string header_value(std::string_view text, std::string_view key) {
+  std::size_t pos = 0;
+  while (pos < text.size() && (text[pos] == '#' || text[pos] == '%')) {
+    std::size_t eol = text.find('\n', pos);
+    if (eol == std::string_view::npos) eol = text.size();
+    std::string_view line = text.substr(pos + 1, eol - pos - 1);
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
+    if (line.substr(0, key.size()) == key && line.size() > key.size() && line[key.size()] == ':') {
+      std::string_view v = line.substr(key.size() + 1);
+      while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+      return std::string(v);
+    }
+    pos = eol + 1;
+  }
+  return {};
+}
+
+}  // namespace
+
+void write_edge_list(const Graph& graph, const std::string& path) {
+  detail::AtomicWriter out(path);
+  std::string buf;
+  buf += "# directed: " + std::string(graph.directed() ? "true" : "false") + "\n";
+  buf += "# nodes: " + std::to_string(graph.num_nodes()) + "\n";
+  buf += "# edges: " + std::to_string(graph.num_edges()) + "\n";
+  buf += "# weighted: " + std::string(graph.weighted() ? "true" : "false") + "\n";
+  char number[64];
+  for (NodeId u = 0; u < graph.num_nodes(); ++u) {
+    const std::string un = graph.name_of(u);
+    graph.for_each_out(u, [&](NodeId v, Weight w) {
+      if (!graph.directed() && v < u) return;
+      buf += un;
+      buf += ' ';
+      buf += graph.name_of(v);
+      if (graph.weighted()) {
+        auto r = std::to_chars(number, number + sizeof number, w);
+        buf += ' ';
+        buf.append(number, r.ptr);
+      }
+      buf += '\n';
+    });
+    if (buf.size() > (1 << 20)) {
+      out.write(buf);
+      buf.clear();
+    }
+  }
+  out.write(buf);
+  out.commit();
+}
+
+void save_binary(const Graph& graph, const std::string& path) {
+  detail::AtomicWriter out(path);
+  out.write(kMagic, sizeof kMagic);
+  const std::uint64_t flags = (graph.directed() ? kDirected : 0) | (graph.weighted() ? kWeighted : 0) |
+                              (graph.has_names() ? kNamed : 0);
+  const std::uint64_t header[3] = {flags, graph.num_nodes(), graph.num_arcs()};
+  out.write(header, sizeof header);
+  write_array(out, graph.out().offsets);
+  write_array(out, graph.out().targets);
+  write_array(out, graph.out().weights);
+  if (graph.directed()) {
+    write_array(out, graph.in().offsets);
+    write_array(out, graph.in().targets);
+    write_array(out, graph.in().weights);
+  }
+  if (graph.has_names()) {
+    for (const auto& name : graph.names()) {
+      const auto len = static_cast<std::uint32_t>(name.size());
+      out.write(&len, sizeof len);
+      out.write(name);
+    }
+  }
+  out.commit();
+}
+
+Graph load_binary(const std::string& path) {
+  detail::FileContents file(path);
+  ByteReader in(file.text(), path);
+  if (std::memcmp(in.bytes(sizeof kMagic).data(), kMagic, sizeof kMagic) != 0)
+    throw ParseError(path, 0, "not a graphclust binary graph (bad magic)");
+  const auto flags = in.value<std::uint64_t>(), n = in.value<std::uint64_t>(), nnz = in.value<std::uint64_t>();
+  if (n > kMaxNodes) throw ParseError(path, 0, "corrupt binary graph header");
+  CsrArrays out, incoming;
+  read_csr(in, out, n, nnz, flags & kWeighted, path);
+  if (flags & kDirected) read_csr(in, incoming, n, nnz, flags & kWeighted, path);
+  std::vector<std::string> names;
+  if (flags & kNamed) {
+    names.reserve(n);
+    for (std::uint64_t u = 0; u < n; ++u) names.emplace_back(in.bytes(in.value<std::uint32_t>()));
+  }
+  if (!in.at_end()) throw ParseError(path, 0, "trailing bytes after the binary graph");
+  return Graph(std::move(out), std::move(incoming), flags & kDirected, std::move(names));
+}
+
+std::vector<std::int32_t> read_labels(const std::string& path, const Graph& graph) {
+  std::vector<std::int32_t> labels(graph.num_nodes(), -1);
+  for_each_node_line(path, graph, [&](std::size_t line, NodeId node, std::string_view token) {
+    long long value = 0;
+    auto [ptr, ec] = std::from_chars(token.data(), token.data() + token.size(), value);
+    if (ec != std::errc() || ptr != token.data() + token.size() || value < -1 || value > INT32_MAX)
+      throw ParseError(path, line, "malformed label '" + std::string(token) + "' (expected an integer >= -1)");
+    labels[node] = static_cast<std::int32_t>(value);
+  });
+  return labels;
+}
+
+void write_labels(const std::string& path, const Graph& graph, std::span<const std::int32_t> labels,
+                  const std::vector<std::string>& header) {
+  if (labels.size() != graph.num_nodes())
+    throw InvalidArgument("write_labels: " + std::to_string(labels.size()) + " labels for " +
+                          std::to_string(graph.num_nodes()) + " nodes");
+  std::string buf;
+  for (const auto& h : header) buf += "# " + h + "\n";
+  for (NodeId u = 0; u < graph.num_nodes(); ++u) {
+    buf += graph.name_of(u);
+    buf += ' ';
+    buf += std::to_string(labels[u]);
+    buf += '\n';
+  }
+  write_file_atomically(path, buf);
+}
+
+FeatureMatrix read_features(const std::string& path, const Graph& graph) {
+  std::string dims_text;
+  {
+    detail::FileContents file(path);
+    dims_text = header_value(file.text(), "dims");
+  }
+  long long dims = -1;
+  auto [ptr, ec] = std::from_chars(dims_text.data(), dims_text.data() + dims_text.size(), dims);
+  if (dims_text.empty() || ec != std::errc() || dims < 1)
+    throw ParseError(path, 1, "missing or malformed '# dims: D' header");
+  FeatureMatrix features = FeatureMatrix::Zero(graph.num_nodes(), dims);
+  for_each_node_line(path, graph, [&](std::size_t line, NodeId node, std::string_view rest) {
+    const std::size_t sep = rest.find_first_of(" \t,");
+    if (sep == std::string_view::npos) throw ParseError(path, line, "expected 'node dim value'");
+    std::string_view dim_token = rest.substr(0, sep), value_token = rest.substr(sep + 1);
+    while (!value_token.empty() && (value_token.front() == ' ' || value_token.front() == '\t' || value_token.front() == ','))
+      value_token.remove_prefix(1);
+    long long dim = -1;
+    auto r = std::from_chars(dim_token.data(), dim_token.data() + dim_token.size(), dim);
+    if (r.ec != std::errc() || r.ptr != dim_token.data() + dim_token.size() || dim < 0 || dim >= dims)
+      throw ParseError(path, line, "dimension '" + std::string(dim_token) + "' is not in [0, " + std::to_string(dims) + ")");
+    double value = 0;
+    auto v = std::from_chars(value_token.data(), value_token.data() + value_token.size(), value);
+    if (v.ec != std::errc() || v.ptr != value_token.data() + value_token.size())
+      throw ParseError(path, line, "malformed feature value '" + std::string(value_token) + "'");
+    if (!std::isfinite(value)) throw ParseError(path, line, "feature value '" + std::string(value_token) + "' is not finite");
+    features(node, dim) = static_cast<float>(value);
+  });
+  return features;
+}
+
+void write_features(const std::string& path, const Graph& graph, const FeatureMatrix& features) {
+  if (features.rows() != static_cast<Eigen::Index>(graph.num_nodes()))
+    throw InvalidArgument("write_features: " + std::to_string(features.rows()) + " rows for " +
+                          std::to_string(graph.num_nodes()) + " nodes");
+  std::string buf = "# nodes: " + std::to_string(graph.num_nodes()) + "\n# dims: " + std::to_string(features.cols()) +
+                    "\n# format: sparse\n";
+  char number[64];
+  for (Eigen::Index i = 0; i < features.rows(); ++i) {
+    const std::string name = graph.name_of(static_cast<NodeId>(i));
+    for (Eigen::Index j = 0; j < features.cols(); ++j) {
+      const float value = features(i, j);
+      if (value == 0) continue;
+      if (!std::isfinite(value)) throw InvalidArgument("write_features: non-finite value at row " + std::to_string(i));
+      auto r = std::to_chars(number, number + sizeof number, value);
+      buf += name + ' ' + std::to_string(j) + ' ' + std::string(number, r.ptr) + '\n';
+    }
+  }
+  write_file_atomically(path, buf);
+}
+
+}  // namespace graphclust

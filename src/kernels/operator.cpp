@@ -1,0 +1,236 @@
+#include "graphclust/kernels/operator.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/partitioner.h>
+
+#include "graphclust/core/error.hpp"
+
+namespace graphclust {
+namespace {
+
+constexpr EdgeOffset kWorkPerBlock = 1 << 15;  // nnz + rows per task: large enough to amortise scheduling
+// Gathers x[j] for random j are latency-bound: fetching a few edges ahead keeps more misses in flight.
+constexpr EdgeOffset kPrefetchDistance = 32;
+
+template <class T>
+T safe_inverse(double x) {
+  return x > 0 ? static_cast<T>(1.0 / x) : T{0};  // isolated nodes: zero row/column, never NaN
+}
+template <class T>
+T safe_inverse_sqrt(double x) {
+  return x > 0 ? static_cast<T>(1.0 / std::sqrt(x)) : T{0};
+}
+
+/// y_i = sign * left_i * sum_j a_ij x_j + diag_i * x_i; x already scaled by the column scaling.
+/// Template flags remove the branches for the common cases (unweighted, no scaling).
+template <class T, bool Weighted, bool Left, bool Diag>
+void spmv_rows(const CsrArrays& csr, NodeId first, NodeId last, const T* __restrict x, const T* __restrict x_unscaled,
+               T* __restrict y, const T* __restrict left, const T* __restrict diag, T sign) {
+  const EdgeOffset* offsets = csr.offsets.data();
+  const NodeId* __restrict targets = csr.targets.data();
+  const Weight* __restrict weights = csr.weights.data();
+  auto term = [&](EdgeOffset e) -> T {
+    if constexpr (Weighted) return static_cast<T>(weights[e]) * x[targets[e]];
+    else return x[targets[e]];
+  };
+  for (NodeId i = first; i < last; ++i) {
+    // Four independent partial sums hide the add latency and keep several gathers in flight; the
+    // order is fixed per row, so the result is still identical for every thread count.
+    T a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    EdgeOffset e = offsets[i];
+    const EdgeOffset end = offsets[i + 1];
+    for (; e + 4 <= end; e += 4) {
+      if (e + kPrefetchDistance < end) __builtin_prefetch(x + targets[e + kPrefetchDistance]);
+      a0 += term(e);
+      a1 += term(e + 1);
+      a2 += term(e + 2);
+      a3 += term(e + 3);
+    }
+    for (; e < end; ++e) a0 += term(e);
+    T acc = (a0 + a1) + (a2 + a3);
+    if constexpr (Left) acc *= left[i];
+    T out = sign * acc;
+    if constexpr (Diag) out += diag[i] * x_unscaled[i];
+    y[i] = out;
+  }
+}
+
+/// One panel of P columns [c0, c0 + P) of Y = Op X: the P accumulators live in registers while the
+/// row's edges stream by.
+template <class T, bool Weighted, int P>
+void spmm_panel(const CsrArrays& csr, NodeId first, NodeId last, const T* __restrict x, T* __restrict y, std::size_t k,
+                std::size_t c0, const T* __restrict left, const T* __restrict right, const T* __restrict diag, T sign) {
+  const EdgeOffset* offsets = csr.offsets.data();
+  const NodeId* __restrict targets = csr.targets.data();
+  const Weight* __restrict weights = csr.weights.data();
+  for (NodeId i = first; i < last; ++i) {
+    T acc[P] = {};
+    for (EdgeOffset e = offsets[i], end = offsets[i + 1]; e < end; ++e) {
+      const NodeId j = targets[e];
+      if (e + kPrefetchDistance / 4 < end)
+        __builtin_prefetch(x + static_cast<std::size_t>(targets[e + kPrefetchDistance / 4]) * k + c0);
+      T w = Weighted ? static_cast<T>(weights[e]) : T{1};
+      if (right) w *= right[j];
+      const T* xj = x + static_cast<std::size_t>(j) * k + c0;
+      for (int c = 0; c < P; ++c) acc[c] += w * xj[c];
+    }
+    const T row_scale = sign * (left ? left[i] : T{1});
+    const T d = diag ? diag[i] : T{0};
+    const T* xi = x + static_cast<std::size_t>(i) * k + c0;
+    T* yi = y + static_cast<std::size_t>(i) * k + c0;
+    for (int c = 0; c < P; ++c) yi[c] = row_scale * acc[c] + d * xi[c];
+  }
+}
+
+template <class T, bool Weighted>
+void spmm_rows(const CsrArrays& csr, NodeId first, NodeId last, const T* x, T* y, std::size_t k, const T* left,
+               const T* right, const T* diag, T sign) {
+  // Widest panels first; a 16-column block is one pass over the rows.
+  std::size_t c0 = 0;
+  for (; c0 + 16 <= k; c0 += 16) spmm_panel<T, Weighted, 16>(csr, first, last, x, y, k, c0, left, right, diag, sign);
+  for (; c0 + 8 <= k; c0 += 8) spmm_panel<T, Weighted, 8>(csr, first, last, x, y, k, c0, left, right, diag, sign);
+  for (; c0 + 4 <= k; c0 += 4) spmm_panel<T, Weighted, 4>(csr, first, last, x, y, k, c0, left, right, diag, sign);
+  for (; c0 + 2 <= k; c0 += 2) spmm_panel<T, Weighted, 2>(csr, first, last, x, y, k, c0, left, right, diag, sign);
+  for (; c0 < k; ++c0) spmm_panel<T, Weighted, 1>(csr, first, last, x, y, k, c0, left, right, diag, sign);
+}
+
+}  // namespace
+
+template <class T>
+GraphOperator<T>::GraphOperator(const Graph& graph, const OperatorOptions& options)
+    : graph_(&graph), options_(options), n_(graph.num_nodes()), csr_(options.transpose ? &graph.in() : &graph.out()),
+      sign_(1) {
+  if (!(options.degree_regularization >= 0) || !std::isfinite(options.degree_regularization))
+    throw InvalidArgument("degree_regularization must be a finite value >= 0, got " +
+                          std::to_string(options.degree_regularization));
+  if (!std::isfinite(options.shift)) throw InvalidArgument("operator shift must be finite");
+  // Scalings of the untransposed operator L A R: rows by out-degree, columns by in-degree.
+  // Its transpose is R A^T L, so the two scalings swap roles.
+  const auto out_deg = graph.out_degrees();
+  const auto in_deg = graph.in_degrees();
+  const double tau = options.degree_regularization;
+  std::vector<T> row_scale, col_scale;
+  auto fill = [&](std::vector<T>& v, std::span<const double> deg, auto f) {
+    v.resize(n_);
+    tbb::parallel_for(std::size_t{0}, n_, [&](std::size_t i) { v[i] = f(deg[i] + tau); });
+  };
+  bool unit_diagonal = false;
+  switch (options.kind) {
+    case OperatorKind::Adjacency: break;
+    case OperatorKind::SymLaplacian: sign_ = -1; unit_diagonal = true; [[fallthrough]];
+    case OperatorKind::SymNormalized:
+      fill(row_scale, out_deg, safe_inverse_sqrt<T>);
+      fill(col_scale, in_deg, safe_inverse_sqrt<T>);
+      break;
+    case OperatorKind::RandomWalkLaplacian: sign_ = -1; unit_diagonal = true; [[fallthrough]];
+    case OperatorKind::RandomWalk: fill(row_scale, out_deg, safe_inverse<T>); break;
+    case OperatorKind::Laplacian:
+      sign_ = -1;
+      diag_.resize(n_);
+      for (std::size_t i = 0; i < n_; ++i) diag_[i] = static_cast<T>(out_deg[i]);  // (D_out - A)^T = D_out - A^T
+      break;
+  }
+  if (unit_diagonal) diag_.assign(n_, T{1});
+  if (options.shift != 0) {
+    if (diag_.empty()) diag_.assign(n_, T{0});
+    for (auto& d : diag_) d += static_cast<T>(options.shift);
+  }
+  left_ = options.transpose ? std::move(col_scale) : std::move(row_scale);
+  right_ = options.transpose ? std::move(row_scale) : std::move(col_scale);
+
+  // Row blocks of about kWorkPerBlock (nnz + rows): static partition, balanced for skewed degrees.
+  const EdgeOffset work = csr_->offsets[n_] + n_;
+  const EdgeOffset blocks = std::max<EdgeOffset>(1, work / kWorkPerBlock);
+  row_splits_.reserve(blocks + 1);
+  row_splits_.push_back(0);
+  for (EdgeOffset b = 1; b < blocks; ++b) {
+    const EdgeOffset goal = work * b / blocks;
+    // first row i with offsets[i] + i >= goal
+    NodeId lo = row_splits_.back(), hi = static_cast<NodeId>(n_);
+    while (lo < hi) {
+      const NodeId mid = lo + (hi - lo) / 2;
+      if (csr_->offsets[mid] + mid < goal) lo = mid + 1; else hi = mid;
+    }
+    if (lo > row_splits_.back()) row_splits_.push_back(lo);
+  }
+  row_splits_.push_back(static_cast<NodeId>(n_));
+}
+
+template <class T>
+void GraphOperator<T>::apply(std::span<const T> x, std::span<T> y) const {
+  if (x.size() != n_ || y.size() != n_)
+    throw InvalidArgument("operator of size " + std::to_string(n_) + " applied to vectors of size " +
+                          std::to_string(x.size()) + " -> " + std::to_string(y.size()));
+  // Column scaling is applied once to x (a streaming pass) rather than once per edge (a second gather).
+  std::unique_ptr<T[]> scaled;
+  const T* xs = x.data();
+  if (!right_.empty()) {
+    scaled.reset(new T[n_]);
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n_, 1 << 14), [&](const auto& r) {
+      for (std::size_t i = r.begin(); i < r.end(); ++i) scaled[i] = right_[i] * x[i];
+    });
+    xs = scaled.get();
+  }
+  const bool weighted = graph_->weighted(), has_left = !left_.empty(), has_diag = !diag_.empty();
+  const std::size_t blocks = row_splits_.size() - 1;
+  tbb::parallel_for(
+      tbb::blocked_range<std::size_t>(0, blocks, 1),
+      [&](const auto& r) {
+        for (std::size_t b = r.begin(); b < r.end(); ++b) {
+          const NodeId first = row_splits_[b], last = row_splits_[b + 1];
+          const T* l = left_.data();
+          const T* d = diag_.data();
+#define GC_SPMV(W, L, D) spmv_rows<T, W, L, D>(*csr_, first, last, xs, x.data(), y.data(), l, d, sign_)
+          if (weighted) {
+            if (has_left) { if (has_diag) GC_SPMV(true, true, true); else GC_SPMV(true, true, false); }
+            else { if (has_diag) GC_SPMV(true, false, true); else GC_SPMV(true, false, false); }
+          } else {
+            if (has_left) { if (has_diag) GC_SPMV(false, true, true); else GC_SPMV(false, true, false); }
+            else { if (has_diag) GC_SPMV(false, false, true); else GC_SPMV(false, false, false); }
+          }
+#undef GC_SPMV
+        }
+      },
+      tbb::static_partitioner());
+}
+
+template <class T>
+void GraphOperator<T>::apply_block(const T* x, T* y, std::size_t k) const {
+  if (k == 0) throw InvalidArgument("apply_block needs at least one column");
+  const bool weighted = graph_->weighted();
+  const T* l = left_.empty() ? nullptr : left_.data();
+  const T* r = right_.empty() ? nullptr : right_.data();
+  const T* d = diag_.empty() ? nullptr : diag_.data();
+  const std::size_t blocks = row_splits_.size() - 1;
+  tbb::parallel_for(
+      tbb::blocked_range<std::size_t>(0, blocks, 1),
+      [&](const auto& range) {
+        for (std::size_t b = range.begin(); b < range.end(); ++b) {
+          if (weighted)
+            spmm_rows<T, true>(*csr_, row_splits_[b], row_splits_[b + 1], x, y, k, l, r, d, sign_);
+          else
+            spmm_rows<T, false>(*csr_, row_splits_[b], row_splits_[b + 1], x, y, k, l, r, d, sign_);
+        }
+      },
+      tbb::static_partitioner());
+}
+
+template <class T>
+void GraphOperator<T>::apply_block(const DenseBlock<T>& x, DenseBlock<T>& y) const {
+  if (static_cast<std::size_t>(x.rows()) != n_)
+    throw InvalidArgument("operator of size " + std::to_string(n_) + " applied to a block of " +
+                          std::to_string(x.rows()) + " rows");
+  if (&x == &y) throw InvalidArgument("apply_block: input and output must differ");
+  y.resize(x.rows(), x.cols());
+  apply_block(x.data(), y.data(), static_cast<std::size_t>(x.cols()));
+}
+
+template class GraphOperator<float>;
+template class GraphOperator<double>;
+
+}  // namespace graphclust

@@ -1,0 +1,8 @@
+#pragma once
+// Private: each family's registration function, called by default_registry().
+#include "graphclust/methods/registry.hpp"
+
+namespace graphclust::detail {
+void register_component_methods(MethodRegistry& registry);  // src/methods/components.cpp
+void register_spectral_methods(MethodRegistry& registry);   // src/spectral/methods.cpp
+}  // namespace graphclust::detail

@@ -1,0 +1,51 @@
+# End-to-end checks of the graphclust binary: exit codes, one-line errors, atomic outputs.
+file(REMOVE_RECURSE ${WORK})
+file(MAKE_DIRECTORY ${WORK})
+
+function(run_cli expected_code out_var)
+  execute_process(COMMAND ${CLI} ${ARGN} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT code EQUAL expected_code)
+    message(FATAL_ERROR "graphclust ${ARGN}: exit ${code}, expected ${expected_code}\nstdout:\n${out}\nstderr:\n${err}")
+  endif()
+  set(${out_var} "${out}${err}" PARENT_SCOPE)
+endfunction()
+
+function(expect text pattern)
+  if(NOT text MATCHES "${pattern}")
+    message(FATAL_ERROR "expected output matching '${pattern}', got:\n${text}")
+  endif()
+endfunction()
+
+# info on the shipped graph
+run_cli(0 out info ${SRC}/graphs/karate.txt)
+expect("${out}" "nodes: 34")
+expect("${out}" "edges: 78")
+
+# components end to end, scored against ground truth, output written
+file(WRITE ${WORK}/two.txt "a b\nb c\nc a\nx y\ny z\n")
+file(WRITE ${WORK}/two.labels "a 0\nb 0\nc 0\nx 1\ny 1\nz 1\n")
+run_cli(0 out cluster ${WORK}/two.txt --method components --labels ${WORK}/two.labels -o ${WORK}/two.clusters --quiet)
+expect("${out}" "ARI: 1.0000")
+file(READ ${WORK}/two.clusters clusters)
+expect("${clusters}" "x 1")
+
+# bad input: one clear line, non-zero exit, no output file
+file(WRITE ${WORK}/bad.txt "0 1\n1 2 x\n")
+run_cli(1 out cluster ${WORK}/bad.txt --method components -o ${WORK}/bad.out)
+expect("${out}" "bad.txt:2: expected 2 columns")
+if(EXISTS ${WORK}/bad.out)
+  message(FATAL_ERROR "a failed run left an output file")
+endif()
+run_cli(1 out info ${WORK}/missing.txt)
+expect("${out}" "cannot open")
+run_cli(1 out cluster ${WORK}/two.txt --method nonsense)
+expect("${out}" "unknown method 'nonsense'")
+run_cli(2 out cluster)
+run_cli(0 out --help)
+expect("${out}" "cluster")
+
+# conversion to the binary cache and back
+run_cli(0 out convert ${WORK}/two.txt ${WORK}/two.gcsr)
+run_cli(0 out info ${WORK}/two.gcsr)
+expect("${out}" "nodes: 6")
+message(STATUS "CLI end-to-end checks passed")
