@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "graphclust/core/error.hpp"
+#include "graphclust/core/random.hpp"
 #include "graphclust/generators/generators.hpp"
 #include "graphclust/io/io.hpp"
 
@@ -265,4 +266,27 @@ TEST(SharedGraphs, KarateLoadsWithLabelsWhenPresent) {
   EXPECT_EQ(g.num_edges(), 78u);
   const auto labels = read_labels((karate / "labels.txt").string(), g);
   EXPECT_EQ(labels.size(), 34u);
+}
+
+TEST(EdgeListParser, RandomGarbageGivesTypedErrorsNeverCrashes) {
+  // A cheap stand-in for a fuzzer: short texts from the parser's own alphabet hit every branch.
+  const std::string alphabet = "0123456789 \t,#%\n\r.-+exnaif%%MatrixMarket";
+  Rng rng(12345);
+  int parsed = 0, rejected = 0;
+  for (int round = 0; round < 4000; ++round) {
+    std::string text;
+    const std::size_t length = rng.below(60);
+    for (std::size_t i = 0; i < length; ++i) text += alphabet[rng.below(alphabet.size())];
+    for (bool mtx : {false, true}) {
+      try {
+        const auto p = mtx ? parse_matrix_market(text, "fuzz") : parse_edge_list(text, "fuzz");
+        EXPECT_EQ(p.edges.sources.size(), p.edges.targets.size());
+        ++parsed;
+      } catch (const Error&) {
+        ++rejected;
+      }
+    }
+  }
+  EXPECT_GT(parsed, 0);
+  EXPECT_GT(rejected, 0);
 }

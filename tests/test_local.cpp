@@ -16,6 +16,7 @@
 #include "graphclust/generators/contextual_sbm.hpp"
 #include "graphclust/generators/generators.hpp"
 #include "graphclust/local/local.hpp"
+#include "graphclust/metrics/metrics.hpp"
 
 using namespace graphclust;
 
@@ -264,6 +265,28 @@ TEST(SweepCut, HandComputedTwoTriangles) {
   EXPECT_NEAR(t.profile[1], 2.0 / 4, 1e-12);  // {4,5}: cut 2 (4-3, 5-3), vol 4
   so.max_size = 1;
   EXPECT_EQ(sweep_cut(g, w, so).order.size(), 1u);
+}
+
+TEST(SweepCut, ConductanceAgreesWithMetricsOnDirectedAndWeightedGraphs) {
+  SbmOptions o;
+  o.sizes = {30, 50};
+  o.p_in = 0.2;
+  o.p_out = 0.03;
+  o.directed = true;
+  o.seed = 12;
+  PlantedGraph d = stochastic_block_model(o);
+  Graph w = from_pairs({{0, 1}, {1, 2}, {2, 0}, {2, 3}, {3, 4}, {4, 5}, {5, 5}}, 6, false,
+                       {2.0f, 0.5f, 1.0f, 3.0f, 1.0f, 0.25f, 4.0f});
+  const std::vector<NodeId> set_d = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 40}, set_w = {0, 1, 5};
+  EXPECT_NEAR(local_conductance(d.graph, set_d), conductance(d.graph, set_d), 1e-12);
+  EXPECT_NEAR(local_conductance(w, set_w), conductance(w, set_w), 1e-12);
+  // the sweep's profile entry for a prefix equals the set's conductance
+  PushResult r = approximate_ppr(d.graph, std::vector<NodeId>{0}, {});
+  SweepResult s = sweep_cut(d.graph, r.pagerank);
+  for (std::size_t k : {std::size_t{1}, s.order.size() / 2, s.best_size}) {
+    std::vector<NodeId> prefix(s.order.begin(), s.order.begin() + static_cast<std::ptrdiff_t>(k));
+    EXPECT_NEAR(s.profile[k - 1], conductance(d.graph, prefix), 1e-9) << k;
+  }
 }
 
 TEST(SweepCut, RejectsBadInput) {

@@ -25,7 +25,16 @@ class NodeIndex {
   const std::vector<NodeId>& keys() const noexcept { return keys_; }
   NodeId key(std::uint32_t slot) const noexcept { return keys_[slot]; }
 
+  /// Switches to a dense id -> slot array of n entries (O(n) once; then no hashing). Used by the
+  /// multi-seed driver, whose per-thread workspaces serve many seeds; single calls stay O(touched).
+  void use_dense(NodeId n) {
+    if (dense_.size() == n) return;
+    clear();
+    dense_.assign(n, kNone);
+  }
+
   std::uint32_t find(NodeId u) const noexcept {
+    if (!dense_.empty()) return dense_[u];
     if (table_.empty()) return kNone;
     for (std::size_t b = bucket(u);; b = (b + 1) & mask_) {
       const Entry& e = table_[b];
@@ -35,6 +44,15 @@ class NodeIndex {
   }
   /// Slot of u, inserting it (next slot) when absent; `inserted` tells which.
   std::uint32_t insert(NodeId u, bool& inserted) {
+    if (!dense_.empty()) {
+      std::uint32_t& d = dense_[u];
+      inserted = d == kNone;
+      if (inserted) {
+        d = static_cast<std::uint32_t>(keys_.size());
+        keys_.push_back(u);
+      }
+      return d;
+    }
     if ((keys_.size() + 1) * 2 > table_.size()) grow();
     std::size_t b = bucket(u);
     for (;; b = (b + 1) & mask_) {
@@ -54,6 +72,8 @@ class NodeIndex {
   }
   /// O(size()) reset; the table keeps its capacity for the next run.
   void clear() noexcept {
+    if (!dense_.empty())
+      for (NodeId k : keys_) dense_[k] = kNone;
     for (std::uint32_t b : bucket_of_) table_[b].key = kEmpty;
     keys_.clear();
     bucket_of_.clear();
@@ -84,6 +104,7 @@ class NodeIndex {
   }
 
   std::vector<Entry> table_;
+  std::vector<std::uint32_t> dense_;  // empty = hashed mode
   std::vector<NodeId> keys_;
   std::vector<std::uint32_t> bucket_of_;
   std::size_t mask_ = 0;

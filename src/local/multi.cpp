@@ -100,8 +100,11 @@ std::vector<LocalCluster> local_clustering(const Graph& graph, std::span<const s
   std::atomic<std::size_t> done{0};
   std::mutex progress_mutex;
   const std::size_t total = seed_sets.size();
+  // Dense per-thread node index (no hashing) when its O(n) set-up is amortised over enough seed sets.
+  const bool dense = static_cast<double>(graph.num_nodes()) <= 2048.0 * static_cast<double>(total);
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, total, 1), [&](const tbb::blocked_range<std::size_t>& range) {
     Workspace& ws = workspaces.local();
+    if (dense) ws.index.use_dense(graph.num_nodes());
     for (std::size_t i = range.begin(); i != range.end(); ++i) {
       results[i] = run_one(graph, seed_sets[i], options, ws);
       const std::size_t finished = ++done;

@@ -12,7 +12,67 @@
 
 #include "graphclust/core/error.hpp"
 #include "graphclust/core/random.hpp"
+#include "graphclust/kernels/reduce.hpp"
 #include "graphclust/spectral/spectral.hpp"
+
+namespace graphclust::detail {
+
+/// res = V^T f for a column-major n x cols block V (column stride `stride`), in parallel over fixed
+/// row blocks summed in block order (thread-count independent). Returns ||f||.
+double orthogonal_projection(const double* v, Eigen::Index n, Eigen::Index cols, Eigen::Index stride, const double* f,
+                             double* res);
+
+/// The operator type handed to Spectra: forwards to `op`. It exists so that Spectra's internal
+/// ArnoldiOp can be specialised for it (below), replacing the single-threaded dense products of the
+/// Lanczos re-orthogonalisation with parallel fixed-order ones.
+template <class Op>
+struct SpectraOperator {
+  using Scalar = double;
+  Op& op;
+  Eigen::Index rows() const { return op.rows(); }
+  Eigen::Index cols() const { return op.cols(); }
+  void perform_op(const double* x, double* y) const { op.perform_op(x, y); }
+};
+
+/// Loss of orthogonality below which f counts as orthogonal to the basis. Spectra 1.0.1 asks for
+/// max |V^T f| <= machine epsilon * ||f||, which rounding never reaches at large n: every Lanczos
+/// step then ran the maximum 5 extra re-orthogonalisation passes over the n x ncv basis, costing more
+/// than the sparse products at 1e6 nodes. 1e-12 is far below what a 1e-6 eigenvector tolerance needs.
+inline constexpr double kOrthogonalEnough = 1e-12;
+
+}  // namespace graphclust::detail
+
+namespace Spectra {
+
+/// Spectra's customisation point for the inner products of its Krylov factorisations (the same
+/// role as its own IdentityBOp specialisation), for our operator wrapper.
+template <class Op>
+class ArnoldiOp<double, graphclust::detail::SpectraOperator<Op>, IdentityBOp> {
+ public:
+  using Vector = Eigen::Matrix<double, Eigen::Dynamic, 1>;
+  ArnoldiOp(const graphclust::detail::SpectraOperator<Op>& op, const IdentityBOp&) : m_op(op) {}
+  Eigen::Index rows() const { return m_op.rows(); }
+
+  template <typename Arg1, typename Arg2>
+  double inner_product(const Arg1& x, const Arg2& y) const {
+    return graphclust::dot<double>({x.data(), static_cast<std::size_t>(x.size())}, {y.data(), static_cast<std::size_t>(y.size())});
+  }
+  template <typename Arg1, typename Arg2>
+  void trans_product(const Arg1& x, const Arg2& y, Eigen::Ref<Vector> res) const {
+    const double fnorm = graphclust::detail::orthogonal_projection(x.data(), x.rows(), x.cols(), x.outerStride(), y.data(), res.data());
+    if (res.size() > 0 && res.cwiseAbs().maxCoeff() <= graphclust::detail::kOrthogonalEnough * fnorm) res.setZero();
+  }
+  template <typename Arg>
+  double norm(const Arg& x) const {
+    return graphclust::norm2<double>({x.data(), static_cast<std::size_t>(x.size())});
+  }
+  void perform_op(const double* x_in, double* y_out) const { m_op.perform_op(x_in, y_out); }
+
+ private:
+  const graphclust::detail::SpectraOperator<Op>& m_op;
+};
+
+}  // namespace Spectra
 
 namespace graphclust::detail {
 
@@ -81,7 +141,8 @@ EigenPairs dense_eigenpairs(const Op& op, int nev) {
 template <class Op>
 EigenPairs lanczos_eigenpairs(Op& op, int nev, const EigenOptions& o, std::uint64_t seed) {
   const Eigen::Index n = op.rows();
-  Spectra::SymEigsSolver<Op> eigs(op, nev, choose_ncv(o, n, nev));
+  SpectraOperator<Op> wrapped{op};
+  Spectra::SymEigsSolver<SpectraOperator<Op>> eigs(wrapped, nev, choose_ncv(o, n, nev));
   const Eigen::VectorXd v0 = start_vector(n, seed);
   eigs.init(v0.data());
   eigs.compute(Spectra::SortRule::LargestAlge, o.max_iterations, o.tolerance);
