@@ -72,8 +72,12 @@ void spmm_panel(const CsrArrays& csr, NodeId first, NodeId last, const T* __rest
     T acc[P] = {};
     for (EdgeOffset e = offsets[i], end = offsets[i + 1]; e < end; ++e) {
       const NodeId j = targets[e];
-      if (e + kPrefetchDistance / 4 < end)
-        __builtin_prefetch(x + static_cast<std::size_t>(targets[e + kPrefetchDistance / 4]) * k + c0);
+      if (e + kPrefetchDistance / 4 < end) {
+        const NodeId ahead = targets[e + kPrefetchDistance / 4];
+        const T* row = x + static_cast<std::size_t>(ahead) * k + c0;
+        for (std::size_t line = 0; line < P * sizeof(T); line += 64) __builtin_prefetch(reinterpret_cast<const char*>(row) + line);
+        if (right) __builtin_prefetch(right + ahead);
+      }
       T w = Weighted ? static_cast<T>(weights[e]) : T{1};
       if (right) w *= right[j];
       const T* xj = x + static_cast<std::size_t>(j) * k + c0;
