@@ -256,14 +256,6 @@ void bind_local(py::module_& m) {
       "Sweep cut over a sparse vector: dict with set (best prefix), conductance, best_size, order, and the "
       "profile/volumes/cuts of every prefix.");
 
-  m.def(
-      "local_conductance",
-      [](const Graph& graph, const InArray<std::uint32_t>& nodes) {
-        const auto s = as_span(nodes, "nodes");
-        py::gil_scoped_release release;
-        return local_conductance(graph, s);
-      },
-      py::arg("graph"), py::arg("nodes"), "Conductance of a node set in O(vol(set)).");
 
   // One options builder for local_cluster / local_clustering.
   struct Common {

@@ -12,7 +12,7 @@ namespace graphclust {
 namespace {
 
 constexpr char kMagic[8] = {'G', 'C', 'S', 'R', 'v', '0', '0', '1'};
-enum : std::uint64_t { kDirected = 1, kWeighted = 2, kNamed = 4 };
+constexpr std::uint64_t kDirected = 1, kWeighted = 2, kNamed = 4;
 
 template <class T>
 void write_array(detail::AtomicWriter& out, const std::vector<T>& v) {

@@ -99,7 +99,7 @@ double local_conductance(const Graph& graph, std::span<const NodeId> set, Worksp
     bool inserted = false;
     ws.index.insert(u, inserted);
   }
-  if (ws.index.size() == 0) return 0.0;
+  if (ws.index.size() == 0) return 1.0;  // same conventions as metrics.hpp's conductance()
   double vol = 0, cut = 0;
   for (NodeId u : ws.index.keys()) {
     vol += adj.degree(u);
@@ -108,7 +108,7 @@ double local_conductance(const Graph& graph, std::span<const NodeId> set, Worksp
     });
   }
   const double denom = std::min(vol, adj.total_volume() - vol);
-  if (denom <= 0) return cut > 0 ? 1.0 : 0.0;
+  if (denom <= 0) return 1.0;  // empty, whole graph or zero volume: never the "best" cut
   return cut / denom;
 }
 
@@ -124,9 +124,5 @@ SweepResult sweep_cut(const Graph& graph, const SparseVector& vector, const Swee
   return sweep_cut(graph, vector.ids, vector.values, options);
 }
 
-double local_conductance(const Graph& graph, std::span<const NodeId> set) {
-  local_detail::Workspace ws;
-  return local_detail::local_conductance(graph, set, ws);
-}
 
 }  // namespace graphclust

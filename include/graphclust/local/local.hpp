@@ -166,8 +166,7 @@ SweepResult sweep_cut(const Graph& graph, const SparseVector& vector, const Swee
 SweepResult sweep_cut(const Graph& graph, std::span<const NodeId> ids, std::span<const double> values,
                       const SweepOptions& options = {});
 
-/// cut(S) / min(vol(S), vol(V) - vol(S)) computed in O(vol(S)) (metrics.hpp's conductance() is O(n)).
-double local_conductance(const Graph& graph, std::span<const NodeId> set);
+// The conductance of a set is metrics.hpp's conductance(): O(vol(S) log |S|), local already.
 
 // ------------------------------------------------------------------------------------------------
 // One call for the CLI / Python / many seeds
