@@ -55,8 +55,8 @@ def main():
         for name, seconds in rows:
             print(f"{name:45s} {seconds:8.3f} {megabytes / seconds:8.0f} {seconds / ours:20.1f}x")
 
-    print(f"\n## kernels: {nodes:.0e} nodes, ~{2 * edges * 2:.0e} stored entries (random graph, avg degree ~40)")
-    graph, _ = gc.stochastic_block_model(sizes=[nodes], p_in=2 * 2 * edges / nodes / nodes, p_out=0.0, seed=1)
+    print(f"\n## kernels: {nodes:.0e} nodes, ~{2 * edges:.0e} stored entries (random graph, avg degree ~20)")
+    graph, _ = gc.stochastic_block_model(sizes=[nodes], p_in=2 * edges / nodes / nodes, p_out=0.0, seed=1)
     a = gc.to_scipy(graph).astype(np.float64)
     x = np.ones(graph.num_nodes)
     block = np.ones((graph.num_nodes, 16))

@@ -2,6 +2,7 @@
 
 #include "bindings.hpp"
 #include "convert.hpp"
+#include "core/memory.hpp"
 #include "graphclust/core/error.hpp"
 #include "graphclust/kernels/kmeans.hpp"
 #include "graphclust/kernels/reduce.hpp"
@@ -29,7 +30,8 @@ template <class T>
 py::array apply(const Graph& g, const py::array& x, const OperatorOptions& o) {
   auto in = InArray<T>::ensure(x);
   if (x.ndim() == 1) {
-    std::vector<T> y(in.shape(0));
+    std::vector<T> y;
+    detail::resize_huge(y, static_cast<std::size_t>(in.shape(0)));
     {
       py::gil_scoped_release release;
       GraphOperator<T>(g, o).apply(std::span<const T>(in.data(), in.shape(0)), y);
@@ -40,6 +42,7 @@ py::array apply(const Graph& g, const py::array& x, const OperatorOptions& o) {
   if (static_cast<std::size_t>(in.shape(0)) != g.num_nodes())
     throw InvalidArgument("x has " + std::to_string(in.shape(0)) + " rows for a graph of " + std::to_string(g.num_nodes()) + " nodes");
   DenseBlock<T> y(in.shape(0), in.shape(1));
+  detail::advise_huge(y.data(), sizeof(T) * static_cast<std::size_t>(y.size()));
   {
     py::gil_scoped_release release;
     if (in.shape(1) > 0) GraphOperator<T>(g, o).apply_block(in.data(), y.data(), in.shape(1));

@@ -12,6 +12,7 @@
 #include <tbb/parallel_reduce.h>
 #include <tbb/parallel_sort.h>
 
+#include "core/memory.hpp"
 #include "graphclust/core/error.hpp"
 
 namespace graphclust {
@@ -128,46 +129,90 @@ struct Entry {
   Weight weight;
 };
 
-/// Scatters (row, entry) pairs into CSR rows; rows are then sorted by (target, weight) so duplicate
-/// merging sums in an order that does not depend on which thread scattered first.
+/// Builds CSR rows from (row, col) pairs without atomics: edges are counted per (chunk, bucket of
+/// consecutive rows), scattered into buckets at positions fixed by those counts, and each bucket is
+/// then laid out, sorted by (target, weight) and merged on its own while it sits in cache. Positions
+/// depend only on the input order, never on the thread count.
 CsrArrays assemble(NodeId n, std::span<const NodeId> rows, std::span<const NodeId> cols, std::span<const Weight> weights,
                    bool mirror, bool weighted, const BuildOptions& options) {
   const std::size_t m = rows.size();
-  std::vector<std::atomic<EdgeOffset>> counts(static_cast<std::size_t>(n) + 1);
-  tbb::parallel_for(std::size_t{0}, counts.size(), [&](std::size_t i) { counts[i].store(0, std::memory_order_relaxed); });
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, m, 1 << 16), [&](const auto& r) {
-    for (std::size_t e = r.begin(); e < r.end(); ++e) {
-      counts[rows[e]].fetch_add(1, std::memory_order_relaxed);
-      if (mirror && rows[e] != cols[e]) counts[cols[e]].fetch_add(1, std::memory_order_relaxed);
+  int shift = 0;
+  while ((static_cast<std::uint64_t>(n) >> shift) > 64) ++shift;
+  const std::size_t buckets = (static_cast<std::size_t>(n) >> shift) + 1;
+  constexpr std::size_t kChunk = 1 << 16;
+  const std::size_t chunks = (m + kChunk - 1) / kChunk;
+
+  std::vector<EdgeOffset> cursor(chunks * buckets, 0);
+  tbb::parallel_for(std::size_t{0}, chunks, [&](std::size_t c) {
+    EdgeOffset* count = cursor.data() + c * buckets;
+    for (std::size_t e = c * kChunk, end = std::min(m, (c + 1) * kChunk); e < end; ++e) {
+      ++count[rows[e] >> shift];
+      if (mirror && rows[e] != cols[e]) ++count[cols[e] >> shift];
     }
   });
-  std::vector<EdgeOffset> offsets(static_cast<std::size_t>(n) + 1, 0);
-  for (NodeId u = 0; u < n; ++u) offsets[u + 1] = offsets[u] + counts[u].load(std::memory_order_relaxed);
-  for (NodeId u = 0; u < n; ++u) counts[u].store(offsets[u], std::memory_order_relaxed);
+  std::vector<EdgeOffset> bucket_start(buckets + 1, 0);
+  EdgeOffset total = 0;
+  for (std::size_t b = 0; b < buckets; ++b) {
+    bucket_start[b] = total;
+    for (std::size_t c = 0; c < chunks; ++c) {
+      const EdgeOffset count = cursor[c * buckets + b];
+      cursor[c * buckets + b] = total;
+      total += count;
+    }
+  }
+  bucket_start[buckets] = total;
 
-  std::vector<Entry> entries(offsets[n]);
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, m, 1 << 16), [&](const auto& r) {
-    for (std::size_t e = r.begin(); e < r.end(); ++e) {
+  std::vector<NodeId> staged_row, staged_col;
+  std::vector<Weight> staged_weight;
+  detail::resize_huge(staged_row, total);
+  detail::resize_huge(staged_col, total);
+  if (weighted) detail::resize_huge(staged_weight, total);
+  tbb::parallel_for(std::size_t{0}, chunks, [&](std::size_t c) {
+    EdgeOffset* next = cursor.data() + c * buckets;
+    auto put = [&](NodeId r, NodeId col, Weight w) {
+      const EdgeOffset slot = next[r >> shift]++;
+      staged_row[slot] = r;
+      staged_col[slot] = col;
+      if (weighted) staged_weight[slot] = w;
+    };
+    for (std::size_t e = c * kChunk, end = std::min(m, (c + 1) * kChunk); e < end; ++e) {
       const Weight w = weighted ? weights[e] : Weight{1};
-      entries[counts[rows[e]].fetch_add(1, std::memory_order_relaxed)] = {cols[e], w};
-      if (mirror && rows[e] != cols[e]) entries[counts[cols[e]].fetch_add(1, std::memory_order_relaxed)] = {rows[e], w};
+      put(rows[e], cols[e], w);
+      if (mirror && rows[e] != cols[e]) put(cols[e], rows[e], w);
     }
   });
-  std::vector<std::atomic<EdgeOffset>>().swap(counts);
+  std::vector<EdgeOffset>().swap(cursor);
 
-  // Sort and merge each row in place; remember the merged length to compact afterwards.
+  std::vector<EdgeOffset> offsets;
+  detail::resize_huge(offsets, static_cast<std::size_t>(n) + 1);
+  std::vector<Entry> entries;
+  detail::resize_huge(entries, total);
   std::vector<EdgeOffset> kept(n, 0);
   std::atomic<bool> duplicate_found{false};
-  tbb::parallel_for(tbb::blocked_range<NodeId>(0, n, 1024), [&](const auto& r) {
-    for (NodeId u = r.begin(); u < r.end(); ++u) {
-      Entry* begin = entries.data() + offsets[u];
-      Entry* end = entries.data() + offsets[u + 1];
-      std::sort(begin, end, [](const Entry& a, const Entry& b) {
+  tbb::parallel_for(std::size_t{0}, buckets, [&](std::size_t b) {
+    const NodeId first = static_cast<NodeId>(std::min<std::uint64_t>(n, static_cast<std::uint64_t>(b) << shift));
+    const NodeId last = static_cast<NodeId>(std::min<std::uint64_t>(n, static_cast<std::uint64_t>(b + 1) << shift));
+    const EdgeOffset begin = bucket_start[b], end = bucket_start[b + 1];
+    std::vector<EdgeOffset> row_cursor(static_cast<std::size_t>(last - first) + 1, 0);
+    for (EdgeOffset s = begin; s < end; ++s) ++row_cursor[staged_row[s] - first + 1];
+    row_cursor[0] = begin;
+    for (NodeId r = first; r < last; ++r) {
+      row_cursor[r - first + 1] += row_cursor[r - first];
+      offsets[r + 1] = row_cursor[r - first + 1];
+    }
+    for (EdgeOffset s = begin; s < end; ++s)
+      entries[row_cursor[staged_row[s] - first]++] = {staged_col[s], weighted ? staged_weight[s] : Weight{1}};
+    // After the scatter row_cursor[r - first] is the end of row r; offsets[first] belongs to the
+    // previous bucket's task, so row bounds come from this bucket's own cursors.
+    for (NodeId u = first; u < last; ++u) {
+      Entry* row_begin = entries.data() + (u == first ? begin : row_cursor[u - first - 1]);
+      Entry* row_end = entries.data() + row_cursor[u - first];
+      std::sort(row_begin, row_end, [](const Entry& a, const Entry& b) {
         return a.target != b.target ? a.target < b.target : a.weight < b.weight;
       });
-      Entry* out = begin;
-      for (Entry* it = begin; it != end; ++it) {
-        if (out != begin && (out - 1)->target == it->target) {
+      Entry* out = row_begin;
+      for (Entry* it = row_begin; it != row_end; ++it) {
+        if (out != row_begin && (out - 1)->target == it->target) {
           Weight& w = (out - 1)->weight;
           switch (options.duplicates) {
             case DuplicatePolicy::Sum: w = weighted ? w + it->weight : w; break;
@@ -179,17 +224,20 @@ CsrArrays assemble(NodeId n, std::span<const NodeId> rows, std::span<const NodeI
           *out++ = *it;
         }
       }
-      kept[u] = static_cast<EdgeOffset>(out - begin);
+      kept[u] = static_cast<EdgeOffset>(out - row_begin);
     }
   });
+  std::vector<NodeId>().swap(staged_row);
+  std::vector<NodeId>().swap(staged_col);
+  std::vector<Weight>().swap(staged_weight);
   if (duplicate_found) throw InvalidArgument("duplicate edges found and the duplicate policy is 'error'");
 
   CsrArrays csr;
-  csr.offsets.resize(static_cast<std::size_t>(n) + 1);
+  detail::resize_huge(csr.offsets, static_cast<std::size_t>(n) + 1);
   csr.offsets[0] = 0;
   for (NodeId u = 0; u < n; ++u) csr.offsets[u + 1] = csr.offsets[u] + kept[u];
-  csr.targets.resize(csr.offsets[n]);
-  if (weighted) csr.weights.resize(csr.offsets[n]);
+  detail::resize_huge(csr.targets, csr.offsets[n]);
+  if (weighted) detail::resize_huge(csr.weights, csr.offsets[n]);
   tbb::parallel_for(tbb::blocked_range<NodeId>(0, n, 1024), [&](const auto& r) {
     for (NodeId u = r.begin(); u < r.end(); ++u) {
       const Entry* src = entries.data() + offsets[u];

@@ -12,6 +12,7 @@
 
 #include "graphclust/core/error.hpp"
 #include "graphclust/io/io.hpp"
+#include "core/memory.hpp"
 #include "io/files.hpp"
 
 namespace graphclust {
@@ -257,11 +258,8 @@ ParsedEdges assemble(std::vector<Chunk>& chunks, bool names, std::optional<std::
   std::size_t edges = 0;
   for (auto& c : chunks) edges += c.data_lines;
   out.data_lines = edges;
-  out.edges.sources.reserve(edges);
-  out.edges.targets.reserve(edges);
   bool weighted = false;
   for (auto& c : chunks) weighted |= !c.weights.empty();
-  if (weighted) out.edges.weights.reserve(edges);
   if (names) {
     std::unordered_map<std::string_view, NodeId> ids;
     ids.reserve(edges);
@@ -290,13 +288,21 @@ ParsedEdges assemble(std::vector<Chunk>& chunks, bool names, std::optional<std::
   }
   NodeId max_id = 0;
   bool any = false;
-  for (auto& c : chunks) {
-    if (c.data_lines) { max_id = std::max(max_id, c.max_id); any = true; }
-    out.edges.sources.insert(out.edges.sources.end(), c.src.begin(), c.src.end());
-    out.edges.targets.insert(out.edges.targets.end(), c.dst.begin(), c.dst.end());
-    out.edges.weights.insert(out.edges.weights.end(), c.weights.begin(), c.weights.end());
-    c = Chunk{};
+  std::vector<std::size_t> start(chunks.size() + 1, 0);
+  for (std::size_t i = 0; i < chunks.size(); ++i) {
+    if (chunks[i].data_lines) { max_id = std::max(max_id, chunks[i].max_id); any = true; }
+    start[i + 1] = start[i] + chunks[i].src.size();
   }
+  detail::resize_huge(out.edges.sources, edges);
+  detail::resize_huge(out.edges.targets, edges);
+  if (weighted) detail::resize_huge(out.edges.weights, edges);
+  tbb::parallel_for(std::size_t{0}, chunks.size(), [&](std::size_t i) {
+    Chunk& c = chunks[i];
+    std::copy(c.src.begin(), c.src.end(), out.edges.sources.begin() + start[i]);
+    std::copy(c.dst.begin(), c.dst.end(), out.edges.targets.begin() + start[i]);
+    if (weighted) std::copy(c.weights.begin(), c.weights.end(), out.edges.weights.begin() + start[i]);
+    c = Chunk{};
+  });
   std::uint64_t n = any ? static_cast<std::uint64_t>(max_id) + 1 : 0;
   if (declared_nodes) {
     if (*declared_nodes < n)

@@ -8,6 +8,7 @@
 #include <tbb/parallel_for.h>
 #include <tbb/partitioner.h>
 
+#include "core/memory.hpp"
 #include "graphclust/core/error.hpp"
 
 namespace graphclust {
@@ -175,6 +176,7 @@ void GraphOperator<T>::apply(std::span<const T> x, std::span<T> y) const {
   const T* xs = x.data();
   if (!right_.empty()) {
     scaled.reset(new T[n_]);
+    detail::advise_huge(scaled.get(), n_ * sizeof(T));
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n_, 1 << 14), [&](const auto& r) {
       for (std::size_t i = r.begin(); i < r.end(); ++i) scaled[i] = right_[i] * x[i];
     });
@@ -230,7 +232,10 @@ void GraphOperator<T>::apply_block(const DenseBlock<T>& x, DenseBlock<T>& y) con
     throw InvalidArgument("operator of size " + std::to_string(n_) + " applied to a block of " +
                           std::to_string(x.rows()) + " rows");
   if (&x == &y) throw InvalidArgument("apply_block: input and output must differ");
-  y.resize(x.rows(), x.cols());
+  if (y.rows() != x.rows() || y.cols() != x.cols()) {
+    y.resize(x.rows(), x.cols());
+    detail::advise_huge(y.data(), sizeof(T) * static_cast<std::size_t>(y.size()));
+  }
   apply_block(x.data(), y.data(), static_cast<std::size_t>(x.cols()));
 }
 
