@@ -9,24 +9,6 @@
 
 namespace graphclust::detail {
 
-/// v.resize(n) with the storage advised as huge pages before it is first touched.
-template <class Vector>
-void resize_huge(Vector& v, std::size_t n) {
-  constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
-  const std::size_t bytes = n * sizeof(typename Vector::value_type);
-  if (bytes >= 4 * kHuge && v.capacity() < n) {
-    v.reserve(n);
-    const auto begin = reinterpret_cast<std::uintptr_t>(v.data());
-    const std::uintptr_t first = (begin + kHuge - 1) & ~(kHuge - 1), last = (begin + bytes) & ~(kHuge - 1);
-    if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
-  }
-  v.resize(n);
-}
-
-}  // namespace graphclust::detail
-
-namespace graphclust::detail {
-
 /// Advises huge pages for an allocated but not yet touched buffer (e.g. a fresh Eigen block).
 inline void advise_huge(void* data, std::size_t bytes) {
   constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
@@ -34,6 +16,16 @@ inline void advise_huge(void* data, std::size_t bytes) {
   const auto begin = reinterpret_cast<std::uintptr_t>(data);
   const std::uintptr_t first = (begin + kHuge - 1) & ~(kHuge - 1), last = (begin + bytes) & ~(kHuge - 1);
   if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+}
+
+/// v.resize(n) with new storage advised as huge pages before it is first touched.
+template <class Vector>
+void resize_huge(Vector& v, std::size_t n) {
+  if (v.capacity() < n) {
+    v.reserve(n);
+    advise_huge(v.data(), n * sizeof(typename Vector::value_type));
+  }
+  v.resize(n);
 }
 
 }  // namespace graphclust::detail
