@@ -329,7 +329,7 @@ TEST(FlowDiffusion, TwoNormSatisfiesOptimalityConditions) {
   FlowDiffusionOptions fo;
   fo.source_mass = 300;
   fo.epsilon = 1e-8;
-  fo.max_iters = 2000;
+  fo.max_iterations = 2000;
   FlowDiffusionResult r = local_flow_diffusion(sbm.graph, std::vector<NodeId>{0}, fo);
   expect_kkt(r, sbm.graph, fo.epsilon, 1e-6);
   EXPECT_EQ(r.support, r.x.ids);
@@ -351,7 +351,7 @@ TEST(FlowDiffusion, GeneralPConvergesAndIsLocal) {
     fo.p = p;
     fo.source_mass = 250;
     fo.epsilon = 1e-6;
-    fo.max_iters = 3000;
+    fo.max_iterations = 3000;
     FlowDiffusionResult r = local_flow_diffusion(sbm.graph, std::vector<NodeId>{1, 2}, fo);
     expect_kkt(r, sbm.graph, fo.epsilon, 1e-4);
     EXPECT_GT(r.support.size(), 2u) << p;
@@ -365,7 +365,7 @@ TEST(FlowDiffusion, AutomaticMassAndIsolatedSeed) {
   FlowDiffusionResult r = local_flow_diffusion(g, std::vector<NodeId>{0}, fo);
   EXPECT_DOUBLE_EQ(r.source_mass, 3.0);  // 1.5 * degree 2
   LocalClusteringOptions lo;
-  lo.method = LocalMethod::Flow;
+  lo.method = FlowDiffusionOptions{};
   LocalCluster c = local_cluster(g, std::vector<NodeId>{3}, lo);
   EXPECT_EQ(c.cluster, std::vector<NodeId>{3});
 }
@@ -391,19 +391,23 @@ TEST(LocalLocality, GrowingTheGraphTenfoldChangesNothing) {
     big_x(u, 1) = static_cast<float>(u % 3) * 0.2f;
     if (u < base.num_nodes()) small_x.row(u) = big_x.row(u);
   }
-  for (LocalMethod method : {LocalMethod::Ppr, LocalMethod::Flow, LocalMethod::WeightedFlow}) {
+  PprOptions ppr;
+  ppr.epsilon = 1e-4;
+  FlowDiffusionOptions flow;
+  flow.source_mass = 400;
+  WeightedFlowOptions wfd;
+  wfd.source_mass = 400;
+  wfd.gamma = 0.5;
+  for (const LocalMethodOptions& method : {LocalMethodOptions(ppr), LocalMethodOptions(flow), LocalMethodOptions(wfd)}) {
     LocalClusteringOptions lo;
     lo.method = method;
-    lo.ppr.epsilon = 1e-4;
-    lo.flow.source_mass = 400;
-    lo.flow.gamma = 0.5;
     lo.attributes = small_x;
     LocalCluster a = local_cluster(base, seed, lo);
     lo.attributes = big_x;
     LocalCluster b = local_cluster(big, seed, lo);
-    EXPECT_EQ(a.cluster, b.cluster) << int(method);
-    EXPECT_EQ(a.work.touched, b.work.touched) << int(method);
-    EXPECT_EQ(a.work.pushes, b.work.pushes) << int(method);
+    EXPECT_EQ(a.cluster, b.cluster) << method.index();
+    EXPECT_EQ(a.work.touched, b.work.touched) << method.index();
+    EXPECT_EQ(a.work.pushes, b.work.pushes) << method.index();
     EXPECT_EQ(a.vector.ids, b.vector.ids);
     EXPECT_EQ(a.vector.values, b.vector.values);
     EXPECT_LT(a.work.touched, base.num_nodes());
@@ -423,10 +427,9 @@ TEST(LocalRecovery, PlantedClusterEasyRegime) {
   for (NodeId s = 0; s < 100; s += 10) seeds.push_back({s});
 
   LocalClusteringOptions ppr;
-  ppr.ppr.epsilon = 1e-5;
+  ppr.method = PprOptions{.epsilon = 1e-5};
   LocalClusteringOptions flow;
-  flow.method = LocalMethod::Flow;
-  flow.flow.source_mass = 2.0 * vol_k;
+  flow.method = FlowDiffusionOptions{.source_mass = 2.0 * vol_k};
   for (const auto* opts : {&ppr, &flow}) {
     const auto results = local_clustering(sbm.graph, seeds, *opts);
     double mean = 0;
@@ -454,11 +457,12 @@ TEST(LocalRecovery, AttributesHelpWhereStructureIsNoisy) {
   for (NodeId s = 0; s < 100; s += 10) seeds.push_back({s});
 
   LocalClusteringOptions base;
-  base.method = LocalMethod::Flow;
-  base.flow.source_mass = 2.0 * vol_k;
+  base.method = FlowDiffusionOptions{.source_mass = 2.0 * vol_k};
   LocalClusteringOptions wfd = base;
-  wfd.method = LocalMethod::WeightedFlow;
-  wfd.flow.gamma = 0.5;
+  WeightedFlowOptions weighted;
+  weighted.source_mass = 2.0 * vol_k;
+  weighted.gamma = 0.5;
+  wfd.method = weighted;
   wfd.attributes = csbm.features;
   double f_base = 0, f_wfd = 0;
   for (const auto& r : local_clustering(csbm.graph, seeds, base)) f_base += f1(truth, r.cluster) / seeds.size();
@@ -483,10 +487,11 @@ TEST(LocalRecovery, NoisyLabelsHelpFlowDiffusion) {
     if (mix64(u * 7919ULL) % 100 < 15) noisy[u] = 1 - noisy[u];
   }
   LocalClusteringOptions base;
-  base.method = LocalMethod::Flow;
-  base.flow.source_mass = 2.0 * volume(sbm.graph, truth);
+  base.method = FlowDiffusionOptions{.source_mass = 2.0 * volume(sbm.graph, truth)};
   LocalClusteringOptions lfd = base;
-  lfd.method = LocalMethod::NoisyLabels;
+  NoisyLabelOptions label_weighted;
+  label_weighted.source_mass = 2.0 * volume(sbm.graph, truth);
+  lfd.method = label_weighted;
   lfd.labels = noisy;
   std::vector<std::vector<NodeId>> seeds;
   for (NodeId s = 0; s < 100; s += 10) seeds.push_back({s});
@@ -516,11 +521,15 @@ TEST(LocalClustering, SameResultsForEveryThreadCount) {
   AttributedPlantedGraph g = contextual_sbm(o);
   std::vector<std::vector<NodeId>> seeds;
   for (NodeId s = 0; s < 400; s += 7) seeds.push_back({s, (s + 1) % 400});
-  for (LocalMethod method : {LocalMethod::Ppr, LocalMethod::Flow, LocalMethod::WeightedFlow}) {
+  PprOptions ppr;
+  ppr.epsilon = 1e-4;
+  FlowDiffusionOptions flow;
+  flow.source_mass = 200;
+  WeightedFlowOptions wfd;
+  wfd.source_mass = 200;
+  for (const LocalMethodOptions& method : {LocalMethodOptions(ppr), LocalMethodOptions(flow), LocalMethodOptions(wfd)}) {
     LocalClusteringOptions lo;
     lo.method = method;
-    lo.ppr.epsilon = 1e-4;
-    lo.flow.source_mass = 200;
     lo.attributes = g.features;
     std::vector<std::vector<LocalCluster>> runs;
     for (int threads : {1, 2, 4}) {
@@ -578,7 +587,7 @@ TEST(LocalErrors, InvalidArgumentsAreRejected) {
   }
   EXPECT_THROW(local_flow_diffusion(g, bad, {}), InvalidArgument);
   FlowDiffusionOptions zero_iters;
-  zero_iters.max_iters = 0;
+  zero_iters.max_iterations = 0;
   EXPECT_THROW(local_flow_diffusion(g, ok, zero_iters), InvalidArgument);
 
   FeatureMatrix x = FeatureMatrix::Zero(4, 2);
@@ -596,7 +605,7 @@ TEST(LocalErrors, InvalidArgumentsAreRejected) {
   EXPECT_THROW(noisy_label_graph(g, labels), InvalidArgument);
 
   LocalClusteringOptions wfd;
-  wfd.method = LocalMethod::WeightedFlow;
+  wfd.method = WeightedFlowOptions{};
   EXPECT_THROW(local_cluster(g, ok, wfd), InvalidArgument);  // no attributes
   std::vector<std::vector<NodeId>> sets = {{0}, {9}};
   EXPECT_THROW(local_clustering(g, sets, LocalClusteringOptions{}), InvalidArgument);

@@ -1,12 +1,15 @@
+// `graphclust cluster GRAPH --method NAME [-k K] [--OPTION VALUE ...]`: every partitioning method of
+// the registry, its flags generated from the method's declaration.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <memory>
 
 #include "cli/commands.hpp"
+#include "cli/method_flags.hpp"
 #include "graphclust/core/error.hpp"
-#include "graphclust/metrics/metrics.hpp"
 #include "graphclust/methods/registry.hpp"
+#include "graphclust/metrics/metrics.hpp"
 
 namespace graphclust::cli {
 namespace {
@@ -14,34 +17,33 @@ namespace {
 struct ClusterArgs {
   GraphInput input;
   std::string method = "spectral";
-  int k = 0;
+  MethodFlags flags;
   std::string labels;
-  std::uint64_t seed = 0;
+  std::string features;
   std::string output;
-  std::vector<std::string> options;
 };
 
-void print_report(const Graph& g, const MethodOutput& out, const std::vector<std::int32_t>* truth) {
-  const int k = count_clusters(out.labels);
+void print_report(const Graph& g, const ResultRecord& result, std::span<const std::int32_t> labels,
+                  const std::vector<std::int32_t>* truth) {
+  const int k = count_clusters(labels);
   std::vector<NodeId> sizes(k, 0);
-  for (auto l : out.labels)
+  for (auto l : labels)
     if (l >= 0) ++sizes[l];
-  std::vector<NodeId> sorted = sizes;
-  std::sort(sorted.rbegin(), sorted.rend());
+  std::sort(sizes.rbegin(), sizes.rend());
   std::printf("clusters: %d\nsizes:", k);
-  for (std::size_t i = 0; i < std::min<std::size_t>(sorted.size(), 12); ++i) std::printf(" %u", sorted[i]);
-  std::printf(sorted.size() > 12 ? " ...\n" : "\n");
-  for (const auto& [key, value] : out.details) std::printf("%s: %s\n", key.c_str(), value.c_str());
+  for (std::size_t i = 0; i < std::min<std::size_t>(sizes.size(), 12); ++i) std::printf(" %u", sizes[i]);
+  std::printf(sizes.size() > 12 ? " ...\n" : "\n");
+  print_record(result, {"labels"});
   if (g.num_edges() > 0) {
-    std::printf("modularity: %.4f\n", modularity(g, out.labels));
-    std::printf("normalized cut: %.4f\n", normalized_cut(g, out.labels));
-    if (g.directed()) std::printf("flow imbalance (vol_sum, all pairs): %.4f\n", flow_imbalance(g, out.labels).mean_top);
+    std::printf("modularity: %.4f\n", modularity(g, labels));
+    std::printf("normalized cut: %.4f\n", normalized_cut(g, labels));
+    if (g.directed()) std::printf("flow imbalance (vol_sum, all pairs): %.4f\n", flow_imbalance(g, labels).mean_top);
   }
   if (truth) {
     std::printf("against ground truth (%s):\n", "labels given");
-    std::printf("  ARI: %.4f\n  NMI: %.4f\n  accuracy: %.4f\n  macro-F1: %.4f\n", adjusted_rand_index(*truth, out.labels),
-                normalized_mutual_information(*truth, out.labels), clustering_accuracy(*truth, out.labels),
-                matched_macro_f1(*truth, out.labels));
+    std::printf("  ARI: %.4f\n  NMI: %.4f\n  accuracy: %.4f\n  macro-F1: %.4f\n", adjusted_rand_index(*truth, labels),
+                normalized_mutual_information(*truth, labels), clustering_accuracy(*truth, labels),
+                matched_macro_f1(*truth, labels));
   }
 }
 
@@ -49,47 +51,39 @@ void print_report(const Graph& g, const MethodOutput& out, const std::vector<std
 
 void add_cluster_command(CLI::App& app, const bool& quiet, std::function<void()>& run) {
   auto args = std::make_shared<ClusterArgs>();
-  std::string methods;
   const MethodRegistry registry = default_registry();
-  for (const MethodInfo* m : registry.list()) methods += "\n  " + m->name + ": " + m->summary;
   CLI::App* cmd = app.add_subcommand("cluster", "partition a graph into clusters with a registered method");
   add_graph_input(*cmd, args->input);
-  cmd->add_option("-m,--method", args->method, "clustering method:" + methods)->capture_default_str();
-  cmd->add_option("-k,--clusters", args->k, "number of clusters (0 or omitted: the method decides, if it can)")
-      ->check(CLI::NonNegativeNumber);
+  add_method_flags(*cmd, registry, MethodKind::Partition, args->method, args->flags);
   cmd->add_option("--labels", args->labels, "ground-truth labels ('node label' lines) to score the result against");
-  cmd->add_option("--seed", args->seed, "random seed (results are reproducible for a seed)")->capture_default_str();
+  cmd->add_option("--features", args->features, "node features ('node dim value' triples), for methods that take them");
   cmd->add_option("-o,--output", args->output, "write 'node cluster' lines here (atomically)");
-  cmd->add_option("--opt", args->options, "method option NAME=VALUE (repeatable), e.g. --opt readout=cluster_qr");
   cmd->callback([&quiet, &run, args] {
     run = [&quiet, args] {
       const MethodRegistry registry = default_registry();
-      const MethodInfo& method = registry.get(args->method);
-      MethodParams params;
-      params.k = args->k;
-      params.seed = args->seed;
-      if (!quiet) params.progress = stderr_progress();
-      for (const auto& o : args->options) {
-        const auto eq = o.find('=');
-        if (eq == std::string::npos || eq == 0) throw InvalidArgument("--opt expects NAME=VALUE, got '" + o + "'");
-        params.extra[o.substr(0, eq)] = o.substr(eq + 1);
-      }
-      if (method.needs_k && params.k == 0) throw InvalidArgument("method '" + method.name + "' needs -k");
+      const MethodInfo& method = registry.get(args->method, MethodKind::Partition);
+      const OptionValues values = args->flags.values_for(method);
       const Graph g = load_graph(args->input, quiet);
-      if (method.directed_only && !g.directed())
-        throw InvalidArgument("method '" + method.name + "' needs a directed graph (pass --directed?)");
       std::vector<std::int32_t> truth;
       if (!args->labels.empty()) truth = read_labels(args->labels, g);
+      FeatureMatrix features;
+      MethodInput input{.graph = &g};
+      if (!args->features.empty()) {
+        features = read_features(args->features, g);
+        input.features = features;
+      }
+      if (!quiet) input.progress = stderr_progress();
       const auto start = std::chrono::steady_clock::now();
-      MethodOutput out = method.run(g, params);
+      ResultRecord result = method.run(input, values);
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      const auto& labels = std::get<std::vector<std::int32_t>>(*result.find("labels"));
       std::printf("method: %s\n", method.name.c_str());
       std::printf("time: %.3f s\n", seconds);
-      print_report(g, out, truth.empty() ? nullptr : &truth);
+      print_report(g, result, labels, truth.empty() ? nullptr : &truth);
       if (!args->output.empty()) {
-        write_labels(args->output, g, out.labels,
-                     {"graphclust cluster --method " + method.name + " -k " + std::to_string(count_clusters(out.labels)) +
-                      " --seed " + std::to_string(args->seed)});
+        std::string command = "graphclust cluster --method " + method.name;
+        for (const auto& [name, value] : values) command += " --opt " + name + "=" + option_text(value);
+        write_labels(args->output, g, labels, {command});
         std::printf("wrote %s\n", args->output.c_str());
       }
     };

@@ -16,6 +16,7 @@ ReadOptions GraphInput::read_options() const {
   else if (ids == "names") o.ids = IdMode::Names;
   else throw InvalidArgument("--ids must be auto, integer or names, got '" + ids + "'");
   o.ignore_weights = ignore_weights;
+  o.warning = stderr_warning();  // warnings are not progress: --quiet keeps them
   return o;
 }
 

@@ -1,13 +1,19 @@
 """graphclust: fast graph clustering with a C++/oneTBB core.
 
-Every C++ function is mirrored here with keyword arguments; results come back as numpy arrays
-(without copies where possible) and the GIL is released while C++ computes. Bad input raises
-ValueError (unreadable files: OSError).
+Every C++ function is mirrored here with the same name, keyword arguments and defaults, generated
+from the C++ declarations; results are objects with the same fields as the C++ result structs
+(numpy arrays, without copies where possible) and the GIL is released while C++ computes. Bad input
+raises ValueError (unreadable files: OSError); Ctrl-C raises KeyboardInterrupt.
 """
 from ._graphclust import *  # noqa: F401,F403
 from ._graphclust import Graph
+from ._methods import FUNCTIONS as _FUNCTIONS
+from ._methods import cluster, local_cluster, local_clustering, methods, local_methods, method_options  # noqa: F401
+from ._results import Result  # noqa: F401
 
 import numpy as _np
+
+globals().update(_FUNCTIONS)
 
 __all__ = [name for name in dir() if not name.startswith("_")] + ["from_scipy", "from_networkx", "to_scipy"]
 

@@ -2,7 +2,7 @@
 
 #include "bindings.hpp"
 #include "convert.hpp"
-#include "core/memory.hpp"
+#include "graphclust/core/memory.hpp"
 #include "graphclust/core/error.hpp"
 #include "graphclust/kernels/kmeans.hpp"
 #include "graphclust/kernels/reduce.hpp"
@@ -60,27 +60,27 @@ void bind_kernels(py::module_& m) {
           return apply<double>(g, x, o);
         },
         py::arg("graph"), py::arg("x"), py::arg("operator") = "adjacency", py::arg("transpose") = false,
-        py::arg("regularization") = 0.0, py::arg("shift") = 0.0,
+        py::arg("degree_regularization") = OperatorOptions{}.degree_regularization,
+        py::arg("shift") = OperatorOptions{}.shift,
         R"doc(y = Op x for a vector or an (n, k) block, Op in adjacency (A), sym (D^-1/2 A D^-1/2), rw (D^-1 A),
-laplacian (D - A), sym_laplacian, rw_laplacian; transpose applies Op^T; regularization adds tau to degrees;
+laplacian (D - A), sym_laplacian, rw_laplacian; transpose applies Op^T; degree_regularization adds tau to degrees;
 shift adds shift * I. float32 input stays float32.)doc");
-  m.def("kmeans",
-        [](const InArray<double>& points, int k, int n_init, int max_iter, double tol, std::uint64_t seed) {
-          DenseBlock<double> x = to_block(points, "points");
-          KMeansResult r;
-          {
-            py::gil_scoped_release release;
-            r = kmeans(x, KMeansOptions{k, n_init, max_iter, tol, seed});
-          }
-          py::dict d;
-          d["labels"] = to_numpy(std::move(r.labels));
-          d["centroids"] = to_numpy(std::move(r.centroids));
-          d["inertia"] = r.inertia;
-          d["iterations"] = r.iterations;
-          return make_result(d);
-        },
-        py::arg("points"), py::arg("k"), py::arg("n_init") = 10, py::arg("max_iter") = 300, py::arg("tol") = 1e-4,
-        py::arg("seed") = 0, "k-means++ / Lloyd on the rows of points; deterministic for a seed and any thread count.");
+  static const std::string kmeans_doc =
+      "k-means++ / Lloyd on the rows of points; deterministic for a seed and any thread count. Returns a "
+      "KMeansResult.\n\n" + options_doc<KMeansOptions>();
+  m.def(
+      "kmeans",
+      [](const InArray<double>& points, const py::kwargs& options) {
+        DenseBlock<double> x = to_block(points, "points");
+        const auto o = options_from<KMeansOptions>(options, "kmeans");
+        KMeansResult r;
+        {
+          py::gil_scoped_release release;
+          r = kmeans(x, o);
+        }
+        return result_to_python(std::move(r));
+      },
+      py::arg("points"), kmeans_doc.c_str());
   m.def("argmax_rows", [](const InArray<double>& x) {
     DenseBlock<double> b = to_block(x, "x");
     return to_numpy(argmax_rows(b));

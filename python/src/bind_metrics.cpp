@@ -5,7 +5,6 @@
 #include "convert.hpp"
 #include "graphclust/core/error.hpp"
 #include "graphclust/generators/generators.hpp"
-#include "graphclust/methods/registry.hpp"
 #include "graphclust/metrics/metrics.hpp"
 
 namespace graphclust::python {
@@ -18,14 +17,6 @@ double score(const LabelArray& truth, const LabelArray& predicted, F f) {
   auto t = as_span(truth, "labels_true"), p = as_span(predicted, "labels_pred");
   py::gil_scoped_release release;
   return f(t, p);
-}
-
-ImbalanceNorm imbalance_norm(const std::string& s) {
-  if (s == "plain") return ImbalanceNorm::Plain;
-  if (s == "vol_sum") return ImbalanceNorm::VolSum;
-  if (s == "vol_max") return ImbalanceNorm::VolMax;
-  if (s == "vol_min") return ImbalanceNorm::VolMin;
-  throw InvalidArgument("norm must be plain, vol_sum, vol_max or vol_min; got '" + s + "'");
 }
 
 }  // namespace
@@ -72,14 +63,9 @@ void bind_metrics(py::module_& m) {
     FlowImbalance f;
     {
       py::gil_scoped_release release;
-      f = flow_imbalance(g, l, imbalance_norm(norm), top);
+      f = flow_imbalance(g, l, parse_enum<ImbalanceNorm>(norm, "norm"), top);
     }
-    py::dict d;
-    d["cut"] = to_numpy(std::move(f.cut));
-    d["volumes"] = to_numpy(std::move(f.volumes));
-    d["pairs"] = to_numpy(std::move(f.pairs));
-    d["mean_top"] = f.mean_top;
-    return make_result(d);
+    return result_to_python(std::move(f));
   }, py::arg("graph"), py::arg("labels"), py::arg("norm") = "vol_sum", py::arg("top") = 0,
      "DIGRAC cut imbalance of a hard partition; mean_top averages the `top` largest pairs (0 = all)");
 
@@ -92,42 +78,12 @@ void bind_metrics(py::module_& m) {
             py::gil_scoped_release release;
             planted = stochastic_block_model(o);
           }
-          auto graph = std::make_shared<Graph>(std::move(planted.graph));
-          return py::make_tuple(graph, to_numpy(std::move(planted.labels)));
+          return result_to_python(std::move(planted));
         },
         py::arg("sizes"), py::arg("p_in"), py::arg("p_out"), py::arg("directed") = false,
         py::arg("flow") = std::vector<double>{}, py::arg("seed") = 0,
-        "planted-partition SBM -> (graph, labels); flow (K*K, row-major) orients inter-block edges");
+        "planted-partition SBM -> PlantedGraph (graph, labels); flow (K*K, row-major) orients inter-block edges");
 
-  m.def("methods", [] {
-    std::vector<std::pair<std::string, std::string>> out;
-    const MethodRegistry registry = default_registry();
-    for (const MethodInfo* mi : registry.list()) out.emplace_back(mi->name, mi->summary);
-    return out;
-  }, "(name, summary) of every clustering method usable with cluster()");
-  m.def("cluster",
-        [](const Graph& g, const std::string& method, int k, std::uint64_t seed, bool verbose, const py::kwargs& options) {
-          MethodParams params;
-          params.k = k;
-          params.seed = seed;
-          if (verbose) params.progress = stderr_progress();
-          for (auto item : options) params.extra[py::str(item.first)] = py::str(item.second);
-          const MethodRegistry registry = default_registry();
-          const MethodInfo& info = registry.get(method);
-          MethodOutput out;
-          {
-            py::gil_scoped_release release;
-            out = info.run(g, params);
-          }
-          py::dict details;
-          for (auto& [key, value] : out.details) details[py::str(key)] = value;
-          py::dict d;
-          d["labels"] = to_numpy(std::move(out.labels));
-          d["details"] = details;
-          return make_result(d);
-        },
-        py::arg("graph"), py::arg("method"), py::arg("k") = 0, py::arg("seed") = 0, py::arg("verbose") = false,
-        "run a registered method by name (as the CLI's cluster command); extra keyword arguments are the method's options");
 }
 
 }  // namespace graphclust::python

@@ -6,6 +6,6 @@ namespace graphclust::python {
 void bind_graph(pybind11::module_& m);     // Graph, construction, I/O
 void bind_kernels(pybind11::module_& m);   // operators, reductions, k-means
 void bind_metrics(pybind11::module_& m);   // metrics, generators, method registry
-void bind_spectral(pybind11::module_& m);  // spectral family
-void bind_local(pybind11::module_& m);     // local diffusion family
+void bind_local(pybind11::module_& m);     // local diffusion utilities (sweep cut, label graph, contextual SBM)
+void bind_methods(pybind11::module_& m);   // every registered method: _methods, _run, _run_many
 }  // namespace graphclust::python

@@ -10,7 +10,9 @@
 #include <vector>
 
 #include "graphclust/core/error.hpp"
+#include "graphclust/core/progress.hpp"
 #include "graphclust/kernels/operator.hpp"
+#include "graphclust/methods/record.hpp"
 
 namespace graphclust::python {
 namespace py = pybind11;
@@ -61,10 +63,9 @@ DenseBlock<T> to_block(const InArray<T>& a, const char* name) {
 
 namespace graphclust::python {
 
-/// A result object with attribute access (types.SimpleNamespace): the Python mirror of a C++ result struct.
-inline py::object make_result(py::dict fields) {
-  return py::module_::import("types").attr("SimpleNamespace")(**fields);
-}
+/// A C++ result record as a Python result object (class named after the C++ struct, same field
+/// names; arrays moved into numpy without a copy). Built by graphclust._results.
+py::object to_python(ResultRecord&& record);
 
 /// A read-only numpy view of memory owned by `owner` (no copy; `owner` stays alive while the view does).
 template <class T>
@@ -72,6 +73,39 @@ py::array readonly_view(const T* data, std::size_t size, py::handle owner) {
   py::array a(py::dtype::of<T>(), {static_cast<py::ssize_t>(size)}, {static_cast<py::ssize_t>(sizeof(T))}, data, owner);
   a.attr("flags").attr("writeable") = false;
   return a;
+}
+
+/// A Progress for a call from Python: draws on stderr when verbose, and in any case checks for Ctrl-C
+/// (at most every 50 ms, taking the GIL only then) and stops the run with Cancelled, which Python
+/// sees as KeyboardInterrupt.
+Progress python_progress(bool verbose);
+
+/// Python keyword values (bool, int, float, str, numpy scalars) as typed option values; names and
+/// domains are checked by the C++ side (set_options / the method itself).
+OptionValues values_from(const py::dict& options);
+
+/// Options of type `Options` from Python keywords, defaults from Options{}.
+template <class Options>
+Options options_from(const py::dict& options, std::string_view who) {
+  Options o{};
+  set_options(o, values_from(options), who);
+  return o;
+}
+
+/// A docstring paragraph listing the options of `Options` (name, type, default, domain, help).
+template <class Options>
+std::string options_doc() {
+  std::string doc = "Options (keyword arguments):";
+  for (const auto& s : option_specs<Options>())
+    doc += "\n  " + s.name + " = " + s.default_text() + (s.limits.text().empty() ? "" : " (" + s.limits.text() + ")") +
+           ": " + s.help;
+  return doc;
+}
+
+/// Moves a described C++ result into its Python result object.
+template <class Result>
+py::object result_to_python(Result&& result) {
+  return to_python(to_record(std::forward<Result>(result)));
 }
 
 }  // namespace graphclust::python

@@ -8,6 +8,8 @@ PYBIND11_MODULE(_graphclust, m) {
   pybind11::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
+    } catch (const graphclust::Cancelled&) {
+      PyErr_SetNone(PyExc_KeyboardInterrupt);
     } catch (const graphclust::IoError& e) {
       PyErr_SetString(PyExc_OSError, e.what());
     } catch (const graphclust::Error& e) {
@@ -17,6 +19,6 @@ PYBIND11_MODULE(_graphclust, m) {
   graphclust::python::bind_graph(m);
   graphclust::python::bind_kernels(m);
   graphclust::python::bind_metrics(m);
-  graphclust::python::bind_spectral(m);
   graphclust::python::bind_local(m);
+  graphclust::python::bind_methods(m);
 }

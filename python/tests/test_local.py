@@ -20,8 +20,8 @@ def f1(truth, found):
 
 @pytest.fixture(scope="module")
 def planted():
-    g, labels = gc.stochastic_block_model(sizes=[100, 400], p_in=0.2, p_out=0.005, seed=3)
-    return g, np.asarray(labels)
+    planted = gc.stochastic_block_model(sizes=[100, 400], p_in=0.2, p_out=0.005, seed=3)
+    return planted.graph, planted.labels
 
 
 def two_triangles(names=None):
@@ -33,14 +33,16 @@ def two_triangles(names=None):
 def test_ppr_push_result(planted):
     g, _ = planted
     r = gc.approximate_ppr(g, 0, alpha=0.15, epsilon=1e-5)
-    assert r["ids"].dtype == np.uint32 and r["values"].dtype == np.float64
-    assert len(r["ids"]) == len(r["values"]) > 1
-    assert np.all(np.diff(r["ids"].astype(np.int64)) > 0)
-    total = r["values"].sum() + r["residual_values"].sum()
+    assert type(r).__name__ == "PushResult"
+    p = r.pagerank
+    assert p.ids.dtype == np.uint32 and p.values.dtype == np.float64
+    assert len(p.ids) == len(p.values) > 1
+    assert np.all(np.diff(p.ids.astype(np.int64)) > 0)
+    total = p.values.sum() + r.residual.values.sum()
     assert total == pytest.approx(1.0)
     deg = np.asarray(g.out_degrees)
-    assert np.all(r["residual_values"] < 1e-5 * deg[r["residual_ids"]])
-    assert r["converged"] and r["touched"] >= len(r["ids"]) and r["pushes"] > 0
+    assert np.all(r.residual.values < 1e-5 * deg[r.residual.ids])
+    assert r.converged and r.work.touched >= len(p.ids) and r.work.pushes > 0
 
 
 def test_local_cluster_recovers_planted_block(planted):
@@ -48,12 +50,12 @@ def test_local_cluster_recovers_planted_block(planted):
     truth = np.flatnonzero(labels == 0)
     vol = float(np.asarray(g.out_degrees)[truth].sum())
     ppr = gc.local_cluster(g, [5], method="ppr", epsilon=1e-5)
-    assert f1(truth, ppr["cluster"]) >= 0.9
-    assert 0 <= ppr["conductance"] < 0.3
-    assert ppr["names"] == [str(int(u)) for u in ppr["cluster"]]
-    flow = gc.local_cluster(g, [5, 6], method="flow", mass=2 * vol)
-    assert f1(truth, flow["cluster"]) >= 0.9
-    assert flow["touched"] < g.num_nodes
+    assert type(ppr).__name__ == "LocalCluster"
+    assert f1(truth, ppr.cluster) >= 0.9
+    assert 0 <= ppr.conductance < 0.3
+    flow = gc.local_cluster(g, [5, 6], method="flow", source_mass=2 * vol)
+    assert f1(truth, flow.cluster) >= 0.9
+    assert flow.work.touched < g.num_nodes
 
 
 def test_many_seed_sets_match_single_calls(planted):
@@ -63,16 +65,17 @@ def test_many_seed_sets_match_single_calls(planted):
     assert len(many) == len(sets)
     for s, r in zip(sets, many):
         one = gc.local_cluster(g, s, method="ppr", epsilon=1e-4)
-        np.testing.assert_array_equal(one["cluster"], r["cluster"])
-        np.testing.assert_array_equal(one["values"], r["values"])
-        assert one["touched"] == r["touched"]
+        np.testing.assert_array_equal(one.cluster, r.cluster)
+        np.testing.assert_array_equal(one.vector.values, r.vector.values)
+        assert one.work.touched == r.work.touched
 
 
 def test_seeds_by_name_and_errors():
     g = two_triangles(names=["a", "b", "c", "d", "e", "f"])
     r = gc.local_cluster(g, ["a", "b"], method="ppr", epsilon=1e-8)
-    assert set(r["names"]) <= set("abcdef")
-    assert "a" in r["names"]
+    names = [g.name_of(int(u)) for u in r.cluster]
+    assert set(names) <= set("abcdef")
+    assert "a" in names
     with pytest.raises(ValueError):
         gc.local_cluster(g, ["zz"])
     with pytest.raises(ValueError):
@@ -106,38 +109,39 @@ def test_sweep_cut_hand_computed():
     deg = np.array([2, 2, 3, 3, 2, 2], dtype=float)
     ids = np.arange(6, dtype=np.uint32)
     s = gc.sweep_cut(g, ids, deg * (6 - np.arange(6)))
-    np.testing.assert_array_equal(s["order"], ids)
-    np.testing.assert_allclose(s["profile"], [1, 0.5, 1 / 7, 0.5, 1, 1])
-    np.testing.assert_array_equal(s["set"], [0, 1, 2])
-    assert s["conductance"] == pytest.approx(1 / 7)
-    assert s["best_size"] == 3
+    np.testing.assert_array_equal(s.order, ids)
+    np.testing.assert_allclose(s.profile, [1, 0.5, 1 / 7, 0.5, 1, 1])
+    np.testing.assert_array_equal(s.set, [0, 1, 2])
+    assert s.conductance == pytest.approx(1 / 7)
+    assert s.best_size == 3
     assert gc.conductance(g, np.array([0, 1, 2], dtype=np.uint32)) == pytest.approx(1 / 7)
 
 
 def test_flow_diffusion_general_p_and_mass(planted):
     g, _ = planted
     for p in (1.5, 2.0, 3.0):
-        r = gc.local_flow_diffusion(g, [0], p=p, mass=300.0, epsilon=1e-6, max_iters=2000)
-        assert r["converged"]
-        assert r["mass_values"].sum() == pytest.approx(300.0)
-        np.testing.assert_array_equal(r["support"], r["ids"])
-        assert np.all(r["values"] > 0)
+        r = gc.local_flow_diffusion(g, [0], p=p, source_mass=300.0, epsilon=1e-6, max_iterations=2000)
+        assert r.converged
+        assert r.mass.values.sum() == pytest.approx(300.0)
+        np.testing.assert_array_equal(r.support, r.x.ids)
+        assert np.all(r.x.values > 0)
 
 
 def test_wfd_beats_plain_flow_on_contextual_sbm():
-    g, labels, x = gc.contextual_sbm(sizes=[100, 900], p_in=0.06, p_out=0.01, dims=2, mu=3.0, sigma=1.0, seed=17)
+    csbm = gc.contextual_sbm(sizes=[100, 900], p_in=0.06, p_out=0.01, dims=2, mu=3.0, sigma=1.0, seed=17)
+    g, labels, x = csbm.graph, csbm.labels, csbm.features
     assert x.shape == (1000, 2) and x.dtype == np.float32
     truth = np.flatnonzero(np.asarray(labels) == 0)
     mass = 2 * float(np.asarray(g.out_degrees)[truth].sum())
     sets = [[s] for s in range(0, 100, 10)]
-    base = gc.local_clustering(g, sets, method="flow", mass=mass)
-    wfd = gc.local_clustering(g, sets, method="wfd", features=x, gamma=0.5, mass=mass)
-    f_base = np.mean([f1(truth, r["cluster"]) for r in base])
-    f_wfd = np.mean([f1(truth, r["cluster"]) for r in wfd])
+    base = gc.local_clustering(g, sets, method="flow", source_mass=mass)
+    wfd = gc.local_clustering(g, sets, method="wfd", features=x, gamma=0.5, source_mass=mass)
+    f_base = np.mean([f1(truth, r.cluster) for r in base])
+    f_wfd = np.mean([f1(truth, r.cluster) for r in wfd])
     assert f_wfd >= 0.9
     assert f_wfd > f_base + 0.1
-    single = gc.weighted_flow_diffusion(g, 0, x, gamma=0.5, mass=mass)
-    np.testing.assert_array_equal(single["support"], wfd[0]["cluster"])
+    single = gc.weighted_flow_diffusion(g, 0, x, gamma=0.5, source_mass=mass)
+    np.testing.assert_array_equal(single.support, wfd[0].cluster)
 
 
 def test_noisy_labels(planted):
@@ -146,10 +150,10 @@ def test_noisy_labels(planted):
     rng = np.random.default_rng(0)
     flip = rng.random(len(noisy)) < 0.1
     noisy[flip] = 1 - noisy[flip]
-    r = gc.noisy_label_flow_diffusion(g, [0], noisy, other_weight=0.05, mass=500.0)
-    assert len(r["support"]) > 0
-    c = gc.local_cluster(g, [0], method="noisy", labels=noisy, mass=500.0)
-    np.testing.assert_array_equal(c["cluster"], r["support"])
+    r = gc.noisy_label_flow_diffusion(g, [0], noisy, other_weight=0.05, source_mass=500.0)
+    assert len(r.support) > 0
+    c = gc.local_cluster(g, [0], method="noisy", labels=noisy, source_mass=500.0)
+    np.testing.assert_array_equal(c.cluster, r.support)
     w = gc.noisy_label_graph(g, noisy, other_weight=0.05)
     assert w.weighted and w.num_edges == g.num_edges
     assert set(np.unique(np.asarray(w.weights))) <= {np.float32(1.0), np.float32(0.05)}

@@ -32,7 +32,8 @@ def test_accuracy_and_f1_by_hungarian_matching():
 
 
 def test_structural_scores_match_networkx():
-    g, truth = gc.stochastic_block_model(sizes=[60, 40, 30], p_in=0.2, p_out=0.02, seed=7)
+    planted = gc.stochastic_block_model(sizes=[60, 40, 30], p_in=0.2, p_out=0.02, seed=7)
+    g, truth = planted.graph, planted.labels
     nxg = nx.Graph()
     nxg.add_nodes_from(range(g.num_nodes))
     offsets, targets = g.offsets, g.targets
@@ -47,7 +48,8 @@ def test_structural_scores_match_networkx():
 
 def test_flow_imbalance_of_cyclic_sbm():
     flow = [0, 1, 0, 0, 0, 1, 1, 0, 0]
-    g, truth = gc.stochastic_block_model(sizes=[40, 40, 40], p_in=0.1, p_out=0.1, directed=True, flow=flow, seed=1)
+    planted = gc.stochastic_block_model(sizes=[40, 40, 40], p_in=0.1, p_out=0.1, directed=True, flow=flow, seed=1)
+    g, truth = planted.graph, planted.labels
     f = gc.flow_imbalance(g, truth, norm="plain")
     assert np.allclose(f.pairs, 1.0) and f.cut.shape == (3, 3)
     assert gc.flow_imbalance(g, truth).mean_top > 0.1

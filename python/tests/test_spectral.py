@@ -6,12 +6,14 @@ import graphclust as gc
 
 
 def sbm(sizes, p_in, p_out, seed=1, **kw):
-    return gc.stochastic_block_model(sizes=sizes, p_in=p_in, p_out=p_out, seed=seed, **kw)
+    planted = gc.stochastic_block_model(sizes=sizes, p_in=p_in, p_out=p_out, seed=seed, **kw)
+    return planted.graph, planted.labels
 
 
 def cyclic(size, p, seed=3):
     flow = [0.5, 1.0, 0.0, 0.0, 0.5, 1.0, 1.0, 0.0, 0.5]
-    return gc.stochastic_block_model(sizes=[size] * 3, p_in=p, p_out=p, directed=True, flow=flow, seed=seed)
+    planted = gc.stochastic_block_model(sizes=[size] * 3, p_in=p, p_out=p, directed=True, flow=flow, seed=seed)
+    return planted.graph, planted.labels
 
 
 def test_spectral_recovers_planted_partition():
@@ -54,7 +56,7 @@ def test_errors_are_value_errors():
 
 def test_non_convergence_is_reported():
     g, _ = sbm([400] * 4, 0.03, 0.01, seed=17)
-    r = gc.spectral_clustering(g, k=4, solver="lanczos", max_iter=1, tol=1e-14, ncv=9)
+    r = gc.spectral_clustering(g, k=4, solver="lanczos", max_iterations=1, tolerance=1e-14, ncv=9)
     assert not r.converged
     assert np.all(np.isfinite(r.embedding))
 
@@ -74,7 +76,10 @@ def test_registry_methods():
     g, truth = sbm([200, 200], 0.1, 0.01, seed=2)
     r = gc.cluster(g, "spectral", k=2, readout="cluster_qr")
     assert gc.adjusted_rand_score(truth, r.labels) == pytest.approx(1.0)
-    assert r.details["converged"] == "true"
+    assert type(r).__name__ == "SpectralResult" and r.converged is True and r.eigenvalues.shape == (2,)
+    direct = gc.spectral_clustering(g, 2, readout="cluster_qr")
+    np.testing.assert_array_equal(direct.labels, r.labels)
+    assert direct._fields == r._fields
     dg, dtruth = cyclic(200, 0.05)
     h = gc.cluster(dg, "hermitian", k=3, variant="plain")
     assert gc.adjusted_rand_score(dtruth, h.labels) > 0.95
@@ -98,3 +103,22 @@ def test_same_or_better_than_sklearn():
     sk_ari = gc.adjusted_rand_score(truth, sk.labels_.astype(np.int32))
     ours_ari = gc.adjusted_rand_score(truth, ours.labels)
     assert ours_ari >= sk_ari - 1e-9
+
+
+def test_signatures_mirror_the_cpp_declarations():
+    import inspect
+    sig = inspect.signature(gc.spectral_clustering)
+    # Defaults are the C++ Options{} defaults, names are the C++ field names.
+    assert sig.parameters["k"].default == 0
+    assert sig.parameters["tolerance"].default == pytest.approx(1e-6)
+    assert sig.parameters["max_iterations"].default == 1000
+    assert sig.parameters["readout"].default == "kmeans"
+    assert sig.parameters["tau"].default == -1
+    assert "eigengap" in gc.spectral_clustering.__doc__
+    assert {o["name"] for o in gc.method_options("spectral")} == set(sig.parameters) - {"graph", "verbose"}
+    h = inspect.signature(gc.hermitian_clustering)
+    assert h.parameters["num_pairs"].default == 0 and h.parameters["variant"].default == "rw"
+    with pytest.raises(TypeError):
+        gc.spectral_clustering(sbm([10, 10], 0.5, 0.1)[0], tol=1e-3)  # the old name is gone
+    with pytest.raises(ValueError, match="tolerance"):
+        gc.spectral_clustering(sbm([10, 10], 0.5, 0.1)[0], tolerance=-1.0)

@@ -3,9 +3,8 @@
 #include <cmath>
 #include <string>
 
-#include <tbb/parallel_for.h>
-
 #include "graphclust/core/error.hpp"
+#include "graphclust/core/parallel.hpp"
 #include "graphclust/core/random.hpp"
 
 namespace graphclust {
@@ -24,7 +23,7 @@ AttributedPlantedGraph contextual_sbm(const ContextualSbmOptions& o) {
   AttributedPlantedGraph out{std::move(planted.graph), std::move(planted.labels), FeatureMatrix()};
   const NodeId n = out.graph.num_nodes();
   out.features.resize(n, o.dims);
-  tbb::parallel_for(NodeId{0}, n, [&](NodeId i) {
+  parallel_for_nodes(n, [&](NodeId i) {
     Rng rng(o.seed ^ 0xA77B1B07E5ULL, i);  // a stream per node, distinct from the SBM's
     const int hot = out.labels[i] % o.dims;
     for (int k = 0; k < o.dims; ++k)

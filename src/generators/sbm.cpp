@@ -1,9 +1,8 @@
 #include <cmath>
 #include <string>
 
-#include <tbb/parallel_for.h>
-
 #include "graphclust/core/error.hpp"
+#include "graphclust/core/parallel.hpp"
 #include "graphclust/core/random.hpp"
 #include "graphclust/generators/generators.hpp"
 
@@ -56,11 +55,11 @@ PlantedGraph stochastic_block_model(const SbmOptions& o) {
 
   // Nodes are generated in fixed chunks, each node from its own random stream, so the edge list is
   // the same for any thread count.
-  constexpr NodeId kChunk = 2048;
+  constexpr std::size_t kChunk = 2048;
   const std::size_t chunks = (n + kChunk - 1) / kChunk;
   std::vector<std::vector<NodeId>> src(chunks), dst(chunks);
-  tbb::parallel_for(std::size_t{0}, chunks, [&](std::size_t c) {
-    for (NodeId i = static_cast<NodeId>(c * kChunk); i < std::min<std::uint64_t>(n, (c + 1) * kChunk); ++i) {
+  for_each_chunk(n, kChunk, [&](std::size_t c, std::size_t first, std::size_t last) {
+    for (auto i = static_cast<NodeId>(first); i < last; ++i) {
       Rng rng(o.seed, i);
       const std::size_t a = static_cast<std::size_t>(result.labels[i]);
       for (std::size_t b = 0; b < k; ++b) {

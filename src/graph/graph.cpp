@@ -7,45 +7,26 @@
 #include <numeric>
 #include <string>
 
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
-#include <tbb/parallel_reduce.h>
-#include <tbb/parallel_sort.h>
-
-#include "core/memory.hpp"
+#include "graphclust/core/memory.hpp"
 #include "graphclust/core/error.hpp"
+#include "graphclust/core/parallel.hpp"
 
 namespace graphclust {
 namespace {
 
 std::vector<double> row_sums(const CsrArrays& csr, NodeId n) {
   std::vector<double> degrees(n);
-  tbb::parallel_for(tbb::blocked_range<NodeId>(0, n, 4096), [&](const auto& range) {
-    for (NodeId u = range.begin(); u < range.end(); ++u) {
-      const EdgeOffset begin = csr.offsets[u], end = csr.offsets[u + 1];
-      if (csr.weights.empty()) {
-        degrees[u] = static_cast<double>(end - begin);
-      } else {
-        double s = 0;
-        for (EdgeOffset e = begin; e < end; ++e) s += csr.weights[e];
-        degrees[u] = s;
-      }
+  parallel_for_nodes(n, [&](NodeId u) {
+    const EdgeOffset begin = csr.offsets[u], end = csr.offsets[u + 1];
+    if (csr.weights.empty()) {
+      degrees[u] = static_cast<double>(end - begin);
+    } else {
+      double s = 0;
+      for (EdgeOffset e = begin; e < end; ++e) s += csr.weights[e];
+      degrees[u] = s;
     }
   });
   return degrees;
-}
-
-/// Fixed-order sum so the total volume has the same bits for any thread count.
-double ordered_sum(const std::vector<double>& v) {
-  constexpr std::size_t kBlock = 1 << 14;
-  const std::size_t blocks = (v.size() + kBlock - 1) / kBlock;
-  std::vector<double> partial(blocks, 0.0);
-  tbb::parallel_for(std::size_t{0}, blocks, [&](std::size_t b) {
-    double s = 0;
-    for (std::size_t i = b * kBlock, e = std::min(v.size(), i + kBlock); i < e; ++i) s += v[i];
-    partial[b] = s;
-  });
-  return std::accumulate(partial.begin(), partial.end(), 0.0);
 }
 
 }  // namespace
@@ -78,13 +59,18 @@ Graph::Graph(CsrArrays out, CsrArrays in, bool directed, std::vector<std::string
   }
 
   out_degrees_ = row_sums(*out_, num_nodes_);
-  if (directed_) in_degrees_ = row_sums(*in_, num_nodes_);
-  total_volume_ = ordered_sum(out_degrees_);
+  if (directed_) {
+    in_degrees_ = row_sums(*in_, num_nodes_);
+    sym_degrees_.resize(num_nodes_);
+    parallel_for_nodes(num_nodes_, [&](NodeId u) { sym_degrees_[u] = out_degrees_[u] + in_degrees_[u]; });
+  }
+  total_volume_ = fixed_order_sum(out_degrees_.size(), [&](std::size_t u) { return out_degrees_[u]; });
 
-  num_self_loops_ = tbb::parallel_reduce(
-      tbb::blocked_range<NodeId>(0, num_nodes_, 4096), EdgeOffset{0},
-      [&](const auto& range, EdgeOffset count) {
-        for (NodeId u = range.begin(); u < range.end(); ++u) {
+  num_self_loops_ = fixed_order_reduce(
+      num_nodes_, EdgeOffset{0},
+      [&](std::size_t begin, std::size_t end) {
+        EdgeOffset count = 0;
+        for (auto u = static_cast<NodeId>(begin); u < end; ++u) {
           auto row = out_neighbors(u);
           count += std::binary_search(row.begin(), row.end(), u) ? 1 : 0;
         }
@@ -143,9 +129,9 @@ CsrArrays assemble(NodeId n, std::span<const NodeId> rows, std::span<const NodeI
   const std::size_t chunks = (m + kChunk - 1) / kChunk;
 
   std::vector<EdgeOffset> cursor(chunks * buckets, 0);
-  tbb::parallel_for(std::size_t{0}, chunks, [&](std::size_t c) {
+  for_each_chunk(m, kChunk, [&](std::size_t c, std::size_t begin, std::size_t end) {
     EdgeOffset* count = cursor.data() + c * buckets;
-    for (std::size_t e = c * kChunk, end = std::min(m, (c + 1) * kChunk); e < end; ++e) {
+    for (std::size_t e = begin; e < end; ++e) {
       ++count[rows[e] >> shift];
       if (mirror && rows[e] != cols[e]) ++count[cols[e] >> shift];
     }
@@ -167,7 +153,7 @@ CsrArrays assemble(NodeId n, std::span<const NodeId> rows, std::span<const NodeI
   detail::resize_huge(staged_row, total);
   detail::resize_huge(staged_col, total);
   if (weighted) detail::resize_huge(staged_weight, total);
-  tbb::parallel_for(std::size_t{0}, chunks, [&](std::size_t c) {
+  for_each_chunk(m, kChunk, [&](std::size_t c, std::size_t begin, std::size_t end) {
     EdgeOffset* next = cursor.data() + c * buckets;
     auto put = [&](NodeId r, NodeId col, Weight w) {
       const EdgeOffset slot = next[r >> shift]++;
@@ -175,7 +161,7 @@ CsrArrays assemble(NodeId n, std::span<const NodeId> rows, std::span<const NodeI
       staged_col[slot] = col;
       if (weighted) staged_weight[slot] = w;
     };
-    for (std::size_t e = c * kChunk, end = std::min(m, (c + 1) * kChunk); e < end; ++e) {
+    for (std::size_t e = begin; e < end; ++e) {
       const Weight w = weighted ? weights[e] : Weight{1};
       put(rows[e], cols[e], w);
       if (mirror && rows[e] != cols[e]) put(cols[e], rows[e], w);
@@ -189,7 +175,7 @@ CsrArrays assemble(NodeId n, std::span<const NodeId> rows, std::span<const NodeI
   detail::resize_huge(entries, total);
   std::vector<EdgeOffset> kept(n, 0);
   std::atomic<bool> duplicate_found{false};
-  tbb::parallel_for(std::size_t{0}, buckets, [&](std::size_t b) {
+  parallel_for_tasks(buckets, [&](std::size_t b) {
     const NodeId first = static_cast<NodeId>(std::min<std::uint64_t>(n, static_cast<std::uint64_t>(b) << shift));
     const NodeId last = static_cast<NodeId>(std::min<std::uint64_t>(n, static_cast<std::uint64_t>(b + 1) << shift));
     const EdgeOffset begin = bucket_start[b], end = bucket_start[b + 1];
@@ -238,15 +224,13 @@ CsrArrays assemble(NodeId n, std::span<const NodeId> rows, std::span<const NodeI
   for (NodeId u = 0; u < n; ++u) csr.offsets[u + 1] = csr.offsets[u] + kept[u];
   detail::resize_huge(csr.targets, csr.offsets[n]);
   if (weighted) detail::resize_huge(csr.weights, csr.offsets[n]);
-  tbb::parallel_for(tbb::blocked_range<NodeId>(0, n, 1024), [&](const auto& r) {
-    for (NodeId u = r.begin(); u < r.end(); ++u) {
-      const Entry* src = entries.data() + offsets[u];
-      for (EdgeOffset i = 0; i < kept[u]; ++i) {
-        csr.targets[csr.offsets[u] + i] = src[i].target;
-        if (weighted) csr.weights[csr.offsets[u] + i] = src[i].weight;
-      }
+  parallel_for_nodes(n, [&](NodeId u) {
+    const Entry* src = entries.data() + offsets[u];
+    for (EdgeOffset i = 0; i < kept[u]; ++i) {
+      csr.targets[csr.offsets[u] + i] = src[i].target;
+      if (weighted) csr.weights[csr.offsets[u] + i] = src[i].weight;
     }
-  });
+  }, 1024);
   return csr;
 }
 
@@ -265,25 +249,26 @@ Graph build_graph(std::span<const NodeId> sources, std::span<const NodeId> targe
 
   // Validate in parallel; report the first offending edge (lowest index) so the message is stable.
   constexpr std::size_t kNone = static_cast<std::size_t>(-1);
-  std::atomic<std::size_t> first_bad{kNone};
-  NodeId max_id = 0;
-  max_id = tbb::parallel_reduce(
-      tbb::blocked_range<std::size_t>(0, m, 1 << 16), NodeId{0},
-      [&](const auto& r, NodeId best) {
-        for (std::size_t e = r.begin(); e < r.end(); ++e) {
-          best = std::max({best, sources[e], targets[e]});
+  struct Scan {
+    NodeId max_id = 0;
+    std::size_t first_bad = kNone;
+  };
+  const Scan scan = fixed_order_reduce(
+      m, Scan{},
+      [&](std::size_t begin, std::size_t end) {
+        Scan s;
+        for (std::size_t e = begin; e < end; ++e) {
+          s.max_id = std::max({s.max_id, sources[e], targets[e]});
           const bool bad_weight = weighted && (!std::isfinite(weights[e]) || (weights[e] < 0 && !options.allow_negative_weights));
           const bool bad_loop = options.self_loops == SelfLoopPolicy::Error && sources[e] == targets[e];
-          if (bad_weight || bad_loop || sources[e] > kMaxNodes - 1 || targets[e] > kMaxNodes - 1) {
-            std::size_t cur = first_bad.load();
-            while (e < cur && !first_bad.compare_exchange_weak(cur, e)) {
-            }
-          }
+          if (s.first_bad == kNone && (bad_weight || bad_loop || sources[e] > kMaxNodes - 1 || targets[e] > kMaxNodes - 1))
+            s.first_bad = e;
         }
-        return best;
+        return s;
       },
-      [](NodeId a, NodeId b) { return std::max(a, b); });
-  if (const std::size_t e = first_bad.load(); e != kNone) {
+      [](Scan a, Scan b) { return Scan{std::max(a.max_id, b.max_id), std::min(a.first_bad, b.first_bad)}; });
+  const NodeId max_id = scan.max_id;
+  if (const std::size_t e = scan.first_bad; e != kNone) {
     if (sources[e] > kMaxNodes - 1 || targets[e] > kMaxNodes - 1)
       throw InvalidArgument("edge " + std::to_string(e) + ": node id exceeds the 32-bit limit");
     if (weighted && !std::isfinite(weights[e]))
@@ -303,14 +288,15 @@ Graph build_graph(std::span<const NodeId> sources, std::span<const NodeId> targe
   std::vector<NodeId> kept_src, kept_dst;
   std::vector<Weight> kept_w;
   if (options.self_loops == SelfLoopPolicy::Drop) {
-    const bool any = tbb::parallel_reduce(
-        tbb::blocked_range<std::size_t>(0, m, 1 << 16), false,
-        [&](const auto& r, bool found) {
-          for (std::size_t e = r.begin(); e < r.end() && !found; ++e) found = sources[e] == targets[e];
-          return found;
+    const std::size_t loops = fixed_order_reduce(
+        m, std::size_t{0},
+        [&](std::size_t begin, std::size_t end) {
+          std::size_t count = 0;
+          for (std::size_t e = begin; e < end; ++e) count += sources[e] == targets[e];
+          return count;
         },
-        std::logical_or<>());
-    if (any) {
+        std::plus<>());
+    if (loops > 0) {
       for (std::size_t e = 0; e < m; ++e) {
         if (sources[e] == targets[e]) continue;
         kept_src.push_back(sources[e]);

@@ -8,11 +8,10 @@
 #include <optional>
 #include <unordered_map>
 
-#include <tbb/parallel_for.h>
-
 #include "graphclust/core/error.hpp"
+#include "graphclust/core/memory.hpp"
+#include "graphclust/core/parallel.hpp"
 #include "graphclust/io/io.hpp"
-#include "core/memory.hpp"
 #include "io/files.hpp"
 
 namespace graphclust {
@@ -45,7 +44,7 @@ struct Chunk {
   NodeId max_id = 0;
   std::size_t data_lines = 0;
   std::optional<Failure> failure;
-  bool saw_name = false;  // a non-integer token in Auto mode: re-parse with names
+  std::optional<Failure> name;  // Auto mode met a non-integer token (the message is the token): re-parse with names
 };
 
 std::string quote(std::string_view token) {
@@ -106,16 +105,14 @@ std::optional<std::string> parse_weight(std::string_view token, const Format& f,
 }
 
 void parse_chunk(Chunk& c, const Format& f, bool names) {
-  std::size_t local_line = 0;
   std::string_view tokens[4];
   const std::size_t estimate = static_cast<std::size_t>(c.end - c.begin) / 12 + 16;
   if (names) c.names.reserve(2 * estimate); else { c.src.reserve(estimate); c.dst.reserve(estimate); }
   if (f.columns == 3) c.weights.reserve(estimate);
-  for (const char* p = c.begin; p < c.end; ++local_line) {
-    const char* eol = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(c.end - p)));
-    if (!eol) eol = c.end;
-    std::string_view line(p, static_cast<std::size_t>(eol - p));
-    p = eol + 1;
+  detail::LineReader lines(std::string_view(c.begin, static_cast<std::size_t>(c.end - c.begin)));
+  std::string_view line;
+  while (lines.next(line)) {
+    const std::size_t local_line = lines.number() - 1;
     std::size_t start = 0;
     while (start < line.size() && is_separator(line[start])) ++start;
     if (start == line.size() || line[start] == '#' || line[start] == '%') continue;
@@ -134,17 +131,23 @@ void parse_chunk(Chunk& c, const Format& f, bool names) {
     }
     ++c.data_lines;
     if (names) {
-      c.names.push_back(tokens[0]);
-      c.names.push_back(tokens[1]);
+      for (int t = 0; t < 2; ++t) {
+        if (std::string problem = detail::utf8_problem(tokens[t]); !problem.empty()) {
+          c.failure = Failure{local_line, "node name: " + problem};
+          return;
+        }
+        c.names.push_back(tokens[t]);
+      }
       continue;
     }
     NodeId u = 0, v = 0;
     bool not_integer = false;
-    auto err = parse_id(tokens[0], f, u, not_integer);
-    if (!err) err = parse_id(tokens[1], f, v, not_integer);
+    std::string_view token = tokens[0];
+    auto err = parse_id(token, f, u, not_integer);
+    if (!err) err = parse_id(token = tokens[1], f, v, not_integer);
     if (err) {
       if (not_integer && f.ids == IdMode::Auto) {
-        c.saw_name = true;
+        c.name = Failure{local_line, std::string(token)};
         return;
       }
       c.failure = Failure{local_line, *err};
@@ -173,37 +176,30 @@ std::optional<bool> parse_bool(std::string_view v) {
 /// Reads "# key: value" comments before the first data line.
 Header read_header(std::string_view text) {
   Header h;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t eol = text.find('\n', pos);
-    if (eol == std::string_view::npos) eol = text.size();
-    std::string_view line = text.substr(pos, eol - pos);
+  h.data_offset = text.size();
+  detail::LineReader lines(text);
+  std::string_view line;
+  while (lines.next(line)) {
     std::size_t s = 0;
     while (s < line.size() && is_separator(line[s])) ++s;
-    if (s < line.size() && line[s] != '#' && line[s] != '%') break;
-    if (s < line.size()) {
-      std::string_view body = line.substr(s + 1);
-      const std::size_t colon = body.find(':');
-      if (colon != std::string_view::npos) {
-        auto trim = [](std::string_view v) {
-          while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-          while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\r')) v.remove_suffix(1);
-          return v;
-        };
-        const std::string_view key = trim(body.substr(0, colon)), value = trim(body.substr(colon + 1));
-        if (key == "directed") h.directed = parse_bool(value);
-        if (key == "weighted") h.weighted = parse_bool(value);
-        if (key == "nodes") {
-          std::uint64_t n = 0;
-          auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
-          if (ec == std::errc() && ptr == value.data() + value.size()) h.nodes = n;
-        }
-      }
+    if (s < line.size() && line[s] != '#' && line[s] != '%') {
+      h.data_offset = lines.line_offset();
+      break;
     }
-    pos = eol + 1;
     ++h.lines_before;
+    if (s == line.size()) continue;
+    const std::string_view body = line.substr(s + 1);
+    const std::size_t colon = body.find(':');
+    if (colon == std::string_view::npos) continue;
+    const std::string_view key = detail::trim_blanks(body.substr(0, colon)), value = detail::trim_blanks(body.substr(colon + 1));
+    if (key == "directed") h.directed = parse_bool(value);
+    if (key == "weighted") h.weighted = parse_bool(value);
+    if (key == "nodes") {
+      std::uint64_t n = 0;
+      auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+      if (ec == std::errc() && ptr == value.data() + value.size()) h.nodes = n;
+    }
   }
-  h.data_offset = std::min(pos, text.size());
   return h;
 }
 
@@ -226,24 +222,31 @@ std::vector<Chunk> make_chunks(std::string_view text, std::size_t offset) {
   return chunks;
 }
 
-/// Parses every chunk; returns false when Auto mode met a name (caller re-parses with names).
-bool parse_all(std::vector<Chunk>& chunks, const Format& f, bool names, std::string_view source,
-               const Header& header) {
-  tbb::parallel_for(std::size_t{0}, chunks.size(), [&](std::size_t i) { parse_chunk(chunks[i], f, names); });
+/// The first non-integer token of an Auto-mode file, with its line: the file is re-parsed with names.
+struct NameSwitch {
+  std::size_t line;
+  std::string token;
+};
+
+/// Parses every chunk; returns the token that made Auto mode switch to names, if one did.
+std::optional<NameSwitch> parse_all(std::vector<Chunk>& chunks, const Format& f, bool names, std::string_view source,
+                                    const Header& header) {
+  parallel_for_tasks(chunks.size(), [&](std::size_t i) { parse_chunk(chunks[i], f, names); });
   // The first problem in file order decides: an earlier chunk's name beats a later chunk's error.
   std::size_t line_base = header.lines_before;
   for (auto& c : chunks) {
-    if (c.saw_name) return false;
+    if (c.name) return NameSwitch{line_base + c.name->local_line + 1, std::move(c.name->message)};
     if (c.failure) throw ParseError(std::string(source), line_base + c.failure->local_line + 1, c.failure->message);
     line_base += static_cast<std::size_t>(std::count(c.begin, c.end, '\n'));
   }
-  return true;
+  return std::nullopt;
 }
 
 /// Detects the column count from the first data line.
 std::size_t detect_columns(std::string_view text, const Header& h, std::string_view source) {
-  std::string_view rest = text.substr(h.data_offset);
-  std::string_view line = rest.substr(0, rest.find('\n'));
+  detail::LineReader lines(text.substr(h.data_offset));
+  std::string_view line;
+  lines.next(line);
   std::string_view tokens[4];
   const std::size_t count = tokenize(line, tokens, 3);
   if (count < 2 || count > 3)
@@ -296,7 +299,7 @@ ParsedEdges assemble(std::vector<Chunk>& chunks, bool names, std::optional<std::
   detail::resize_huge(out.edges.sources, edges);
   detail::resize_huge(out.edges.targets, edges);
   if (weighted) detail::resize_huge(out.edges.weights, edges);
-  tbb::parallel_for(std::size_t{0}, chunks.size(), [&](std::size_t i) {
+  parallel_for_tasks(chunks.size(), [&](std::size_t i) {
     Chunk& c = chunks[i];
     std::copy(c.src.begin(), c.src.end(), out.edges.sources.begin() + start[i]);
     std::copy(c.dst.begin(), c.dst.end(), out.edges.targets.begin() + start[i]);
@@ -317,10 +320,15 @@ ParsedEdges assemble(std::vector<Chunk>& chunks, bool names, std::optional<std::
 }
 
 ParsedEdges parse_with(std::string_view text, std::string_view source, Format f, const Header& h,
-                       std::optional<std::uint64_t> declared_nodes) {
+                       std::optional<std::uint64_t> declared_nodes, const Warning& warning) {
   std::vector<Chunk> chunks = make_chunks(text, h.data_offset);
   bool names = f.ids == IdMode::Names;
-  if (!parse_all(chunks, f, names, source, h)) {
+  if (auto first_name = parse_all(chunks, f, names, source, h)) {
+    // One stray token (a typo in a long integer list, a CSV header line) silently renumbers every
+    // node, and the labels file no longer matches: say so, once.
+    warn(warning, std::string(source) + ":" + std::to_string(first_name->line) + ": " + quote(first_name->token) +
+                      " is not an integer node id, so every node token is read as a name (choose the id mode "
+                      "explicitly to silence this)");
     chunks = make_chunks(text, h.data_offset);
     names = true;
     parse_all(chunks, f, true, source, h);
@@ -369,17 +377,21 @@ Graph build_from(ParsedEdges parsed, const ReadOptions& options, const std::stri
 }  // namespace
 
 ParsedEdges parse_edge_list(std::string_view text, std::string_view source, const ReadOptions& options) {
+  text = detail::without_bom(text);
   const Header h = read_header(text);
   Format f = format_from(options);
   if (h.data_offset < text.size()) f.columns = detect_columns(text, h, source);
-  ParsedEdges parsed = parse_with(text, source, f, h, h.nodes);
+  ParsedEdges parsed = parse_with(text, source, f, h, h.nodes, options.warning);
   parsed.directed_hint = h.directed;
   return parsed;
 }
 
 ParsedEdges parse_matrix_market(std::string_view text, std::string_view source, const ReadOptions& options) {
   const std::string name(source);
-  std::string_view first = text.substr(0, text.find('\n'));
+  text = detail::without_bom(text);
+  detail::LineReader lines(text);
+  std::string_view first;
+  lines.next(first);
   std::string_view tokens[6];
   const std::size_t count = tokenize(first, tokens, 5);
   auto lower = [](std::string_view v) {
@@ -402,20 +414,15 @@ ParsedEdges parse_matrix_market(std::string_view text, std::string_view source, 
 
   // Skip comments to the size line "rows cols entries".
   Header h;
-  std::size_t pos = first.size() + 1, line_no = 1;
-  std::string_view size_line;
-  while (pos < text.size()) {
-    std::size_t eol = text.find('\n', pos);
-    if (eol == std::string_view::npos) eol = text.size();
-    std::string_view line = text.substr(pos, eol - pos);
-    pos = eol + 1;
-    ++line_no;
+  std::string_view size_line, line;
+  while (lines.next(line)) {
     std::size_t s = 0;
     while (s < line.size() && is_separator(line[s])) ++s;
     if (s == line.size() || line[s] == '%') continue;
     size_line = line;
     break;
   }
+  const std::size_t line_no = lines.number();
   if (size_line.empty()) throw ParseError(name, line_no, "missing the size line 'rows cols entries'");
   std::uint64_t dims[3] = {0, 0, 0};
   if (tokenize(size_line, tokens, 5) != 3) throw ParseError(name, line_no, "expected the size line 'rows cols entries'");
@@ -428,9 +435,9 @@ ParsedEdges parse_matrix_market(std::string_view text, std::string_view source, 
     throw ParseError(name, line_no, "a graph needs a square matrix, got " + std::to_string(dims[0]) + " x " + std::to_string(dims[1]));
   if (dims[0] > kMaxNodes) throw ParseError(name, line_no, "more rows than 32-bit ids allow");
   f.id_limit = dims[0];
-  h.data_offset = std::min(pos, text.size());
+  h.data_offset = lines.next_offset();
   h.lines_before = line_no;
-  ParsedEdges parsed = parse_with(text, source, f, h, dims[0]);
+  ParsedEdges parsed = parse_with(text, source, f, h, dims[0], options.warning);
   if (parsed.data_lines != dims[2])
     throw ParseError(name, line_no, "the size line declares " + std::to_string(dims[2]) + " entries but the file has " +
                                         std::to_string(parsed.data_lines));

@@ -48,6 +48,43 @@ FileContents::~FileContents() {
   if (mapping_) ::munmap(mapping_, size_);
 }
 
+std::string utf8_problem(std::string_view text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  std::size_t i = 0;
+  auto problem = [&](std::size_t at) {
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned>(p[at]));
+    return "byte " + std::string(hex) + " at position " + std::to_string(at + 1) + " is not valid UTF-8";
+  };
+  while (i < n) {
+    const unsigned char c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    // Lead byte: sequence length and the range of the second byte (no overlong forms, no UTF-16
+    // surrogates, nothing above U+10FFFF), as in the Unicode standard's table 3-7.
+    std::size_t length = 0;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) length = 2;
+    else if (c == 0xE0) length = 3, lo = 0xA0;
+    else if (c == 0xED) length = 3, hi = 0x9F;
+    else if (c >= 0xE1 && c <= 0xEF) length = 3;
+    else if (c == 0xF0) length = 4, lo = 0x90;
+    else if (c == 0xF4) length = 4, hi = 0x8F;
+    else if (c >= 0xF1 && c <= 0xF3) length = 4;
+    else return problem(i);
+    for (std::size_t k = 1; k < length; ++k) {
+      if (i + k >= n) return problem(i);
+      const unsigned char t = p[i + k];
+      if (k == 1 ? (t < lo || t > hi) : (t < 0x80 || t > 0xBF)) return problem(i + k);
+    }
+    i += length;
+  }
+  return {};
+}
+
 AtomicWriter::AtomicWriter(std::string path) : path_(std::move(path)) {
   temp_ = path_ + ".tmp-" + std::to_string(::getpid());
   file_ = std::fopen(temp_.c_str(), "wb");

@@ -70,19 +70,12 @@ void read_csr(ByteReader& in, CsrArrays& csr, std::uint64_t n, std::uint64_t nnz
 template <class F>
 void for_each_node_line(const std::string& path, const Graph& graph, F f) {
   detail::FileContents file(path);
-  std::string_view text = file.text();
-  std::size_t pos = 0, line_no = 0;
-  while (pos < text.size()) {
-    std::size_t eol = text.find('\n', pos);
-    if (eol == std::string_view::npos) eol = text.size();
-    std::string_view line = text.substr(pos, eol - pos);
-    pos = eol + 1;
-    ++line_no;
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
-    std::size_t s = 0;
-    while (s < line.size() && (line[s] == ' ' || line[s] == '\t')) ++s;
-    line.remove_prefix(s);
-    if (line.empty() || line[0] == '#' || line[0] == '%') continue;
+  detail::LineReader lines(detail::without_bom(file.text()));
+  std::string_view line;
+  while (lines.next(line)) {
+    const std::size_t line_no = lines.number();
+    line = detail::trim_blanks(line);
+    if (detail::is_blank_or_comment(line)) continue;
     const std::size_t sep = line.find_first_of(" \t,");
     if (sep == std::string_view::npos) throw ParseError(path, line_no, "expected 'node value', found one column");
     std::string_view node_token = line.substr(0, sep), rest = line.substr(sep + 1);
@@ -93,20 +86,14 @@ void for_each_node_line(const std::string& path, const Graph& graph, F f) {
   }
 }
 
+/// The value of a "# key: value" line in the leading comment block.
 std::string header_value(std::string_view text, std::string_view key) {
-  std::size_t pos = 0;
-  while (pos < text.size() && (text[pos] == '#' || text[pos] == '%')) {
-    std::size_t eol = text.find('\n', pos);
-    if (eol == std::string_view::npos) eol = text.size();
-    std::string_view line = text.substr(pos + 1, eol - pos - 1);
-    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
-    if (line.substr(0, key.size()) == key && line.size() > key.size() && line[key.size()] == ':') {
-      std::string_view v = line.substr(key.size() + 1);
-      while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
-      return std::string(v);
-    }
-    pos = eol + 1;
+  detail::LineReader lines(detail::without_bom(text));
+  std::string_view line;
+  while (lines.next(line) && !line.empty() && (line.front() == '#' || line.front() == '%')) {
+    line = detail::trim_blanks(line.substr(1));
+    if (line.substr(0, key.size()) == key && line.size() > key.size() && line[key.size()] == ':')
+      return std::string(detail::trim_blanks(line.substr(key.size() + 1)));
   }
   return {};
 }

@@ -4,30 +4,30 @@
 #include <limits>
 #include <numeric>
 
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
-
 #include "graphclust/core/error.hpp"
+#include "graphclust/core/parallel.hpp"
 #include "graphclust/core/random.hpp"
 
 namespace graphclust {
 namespace {
 
-constexpr std::size_t kBlock = 4096;  // fixed reduction blocks: same bits for every thread count
+// Reductions run over the fixed blocks of core/parallel.hpp (same bits for every thread count).
+constexpr std::size_t kBlock = kReductionBlock;
 
+// Points may be float or double (P); centres, distances and sums are always double, so float
+// embeddings cluster exactly like their double images.
 using Matrix = DenseBlock<double>;
-
-std::size_t block_count(std::size_t n) { return (n + kBlock - 1) / kBlock; }
 
 template <class F>
 void for_blocks(std::size_t n, F f) {
-  tbb::parallel_for(std::size_t{0}, block_count(n), [&](std::size_t b) { f(b, b * kBlock, std::min(n, (b + 1) * kBlock)); });
+  for_each_block(n, f);
 }
 
-double squared_distance(const double* a, const double* b, Eigen::Index d) {
+template <class P>
+double squared_distance(const P* a, const double* b, Eigen::Index d) {
   double s = 0;
   for (Eigen::Index j = 0; j < d; ++j) {
-    const double t = a[j] - b[j];
+    const double t = static_cast<double>(a[j]) - b[j];
     s += t * t;
   }
   return s;
@@ -57,7 +57,8 @@ std::size_t sample_proportional(const std::vector<double>& weights, const std::v
 
 /// Greedy k-means++ (as scikit-learn): 2 + log(k) candidates per step, keep the one that lowers the
 /// potential most.
-Matrix seed_centroids(const Matrix& x, int k, Rng& rng) {
+template <class P>
+Matrix seed_centroids(const DenseBlock<P>& x, int k, Rng& rng) {
   const std::size_t n = x.rows();
   const Eigen::Index d = x.cols();
   Matrix centers(k, d);
@@ -66,7 +67,7 @@ Matrix seed_centroids(const Matrix& x, int k, Rng& rng) {
   std::vector<double> block_sums(block_count(n));
 
   std::size_t first = rng.below(n);
-  centers.row(0) = x.row(first);
+  centers.row(0) = x.row(first).template cast<double>();
   for_blocks(n, [&](std::size_t b, std::size_t begin, std::size_t end) {
     double s = 0;
     for (std::size_t i = begin; i < end; ++i) s += closest[i] = squared_distance(x.row(i).data(), centers.row(0).data(), d);
@@ -79,10 +80,11 @@ Matrix seed_centroids(const Matrix& x, int k, Rng& rng) {
     std::size_t best_index = 0;
     for (int t = 0; t < trials; ++t) {
       const std::size_t cand = sample_proportional(closest, block_sums, rng);
+      const Eigen::RowVectorXd candidate = x.row(cand).template cast<double>();
       for_blocks(n, [&](std::size_t b, std::size_t begin, std::size_t end) {
         double s = 0;
         for (std::size_t i = begin; i < end; ++i)
-          s += candidate_dist[i] = std::min(closest[i], squared_distance(x.row(i).data(), x.row(cand).data(), d));
+          s += candidate_dist[i] = std::min(closest[i], squared_distance(x.row(i).data(), candidate.data(), d));
         candidate_sums[b] = s;
       });
       const double potential = std::accumulate(candidate_sums.begin(), candidate_sums.end(), 0.0);
@@ -93,7 +95,7 @@ Matrix seed_centroids(const Matrix& x, int k, Rng& rng) {
         best_sums.swap(candidate_sums);
       }
     }
-    centers.row(c) = x.row(best_index);
+    centers.row(c) = x.row(best_index).template cast<double>();
     closest.swap(best_dist);
     block_sums.swap(best_sums);
   }
@@ -106,7 +108,8 @@ struct Assignment {
   double inertia = 0;
 };
 
-void assign(const Matrix& x, const Matrix& centers, Assignment& a) {
+template <class P>
+void assign(const DenseBlock<P>& x, const Matrix& centers, Assignment& a) {
   const std::size_t n = x.rows();
   const Eigen::Index d = x.cols(), k = centers.rows();
   std::vector<double> sums(block_count(n));
@@ -133,7 +136,8 @@ void assign(const Matrix& x, const Matrix& centers, Assignment& a) {
 
 /// New centres as the means of their points; an emptied cluster takes the point farthest from its
 /// centre (lowest index on ties), as scikit-learn relocates empty clusters.
-Matrix update(const Matrix& x, Assignment& a, Eigen::Index k) {
+template <class P>
+Matrix update(const DenseBlock<P>& x, Assignment& a, Eigen::Index k) {
   const std::size_t n = x.rows();
   const Eigen::Index d = x.cols();
   const std::size_t blocks = block_count(n);
@@ -143,7 +147,7 @@ Matrix update(const Matrix& x, Assignment& a, Eigen::Index k) {
     partial[b] = Matrix::Zero(k, d);
     partial_counts[b].assign(k, 0.0);
     for (std::size_t i = begin; i < end; ++i) {
-      partial[b].row(a.labels[i]) += x.row(i);
+      partial[b].row(a.labels[i]) += x.row(i).template cast<double>();
       partial_counts[b][a.labels[i]] += 1;
     }
   });
@@ -161,15 +165,14 @@ Matrix update(const Matrix& x, Assignment& a, Eigen::Index k) {
     std::size_t far = 0;
     for (std::size_t i = 1; i < n; ++i)
       if (a.distance[i] > a.distance[far]) far = i;
-    sums.row(c) = x.row(far);
+    sums.row(c) = x.row(far).template cast<double>();
     a.distance[far] = 0;  // do not hand the same point to two empty clusters
   }
   return sums;
 }
 
-}  // namespace
-
-KMeansResult kmeans(const DenseBlock<double>& points, const KMeansOptions& options) {
+template <class P>
+KMeansResult kmeans_impl(const DenseBlock<P>& points, const KMeansOptions& options) {
   const std::size_t n = points.rows();
   if (options.k < 1) throw InvalidArgument("k-means: k must be >= 1, got " + std::to_string(options.k));
   if (static_cast<std::size_t>(options.k) > n)
@@ -187,8 +190,9 @@ KMeansResult kmeans(const DenseBlock<double>& points, const KMeansOptions& optio
   if (d > 0) {
     Eigen::RowVectorXd mean = Eigen::RowVectorXd::Zero(d), sq = Eigen::RowVectorXd::Zero(d);
     for (Eigen::Index i = 0; i < points.rows(); ++i) {
-      mean += points.row(i);
-      sq += points.row(i).cwiseProduct(points.row(i));
+      const Eigen::RowVectorXd row = points.row(i).template cast<double>();
+      mean += row;
+      sq += row.cwiseProduct(row);
     }
     mean /= static_cast<double>(n);
     variance = (sq / static_cast<double>(n) - mean.cwiseProduct(mean)).mean();
@@ -221,6 +225,16 @@ KMeansResult kmeans(const DenseBlock<double>& points, const KMeansOptions& optio
     }
   }
   return best;
+}
+
+}  // namespace
+
+KMeansResult kmeans(const DenseBlock<double>& points, const KMeansOptions& options) {
+  return kmeans_impl(points, options);
+}
+
+KMeansResult kmeans(const DenseBlock<float>& points, const KMeansOptions& options) {
+  return kmeans_impl(points, options);
 }
 
 }  // namespace graphclust

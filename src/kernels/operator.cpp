@@ -4,12 +4,9 @@
 #include <cmath>
 #include <memory>
 
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
-#include <tbb/partitioner.h>
-
-#include "core/memory.hpp"
 #include "graphclust/core/error.hpp"
+#include "graphclust/core/memory.hpp"
+#include "graphclust/core/parallel.hpp"
 
 namespace graphclust {
 namespace {
@@ -27,33 +24,48 @@ T safe_inverse_sqrt(double x) {
   return x > 0 ? static_cast<T>(1.0 / std::sqrt(x)) : T{0};
 }
 
-/// y_i = sign * left_i * sum_j a_ij x_j + diag_i * x_i; x already scaled by the column scaling.
-/// Template flags remove the branches for the common cases (unweighted, no scaling).
-template <class T, bool Weighted, bool Left, bool Diag>
-void spmv_rows(const CsrArrays& csr, NodeId first, NodeId last, const T* __restrict x, const T* __restrict x_unscaled,
-               T* __restrict y, const T* __restrict left, const T* __restrict diag, T sign) {
-  const EdgeOffset* offsets = csr.offsets.data();
+/// The CSR rows an operator gathers: `first` (A or A^T), and for the symmetric view of a directed
+/// graph also `second` (A^T), whose row i is summed into the same accumulators as first's row i.
+/// This is A + A^T without building it.
+struct Rows {
+  const CsrArrays* first;
+  const CsrArrays* second;  // null unless symmetrised
+  EdgeOffset work(NodeId i) const noexcept { return first->offsets[i] + (second ? second->offsets[i] : 0) + i; }
+};
+
+/// Adds row i of `csr` times x into four partial sums. Four independent sums hide the add latency
+/// and keep several gathers in flight; the order is fixed per row, so the result is still
+/// identical for every thread count.
+template <class T, bool Weighted>
+inline void gather_row(const CsrArrays& csr, NodeId i, const T* __restrict x, T (&a)[4]) {
   const NodeId* __restrict targets = csr.targets.data();
   const Weight* __restrict weights = csr.weights.data();
   auto term = [&](EdgeOffset e) -> T {
     if constexpr (Weighted) return static_cast<T>(weights[e]) * x[targets[e]];
     else return x[targets[e]];
   };
+  EdgeOffset e = csr.offsets[i];
+  const EdgeOffset end = csr.offsets[i + 1];
+  for (; e + 4 <= end; e += 4) {
+    if (e + kPrefetchDistance < end) __builtin_prefetch(x + targets[e + kPrefetchDistance]);
+    a[0] += term(e);
+    a[1] += term(e + 1);
+    a[2] += term(e + 2);
+    a[3] += term(e + 3);
+  }
+  for (; e < end; ++e) a[0] += term(e);
+}
+
+/// y_i = sign * left_i * sum_j a_ij x_j + diag_i * x_i; x already scaled by the column scaling.
+/// Template flags remove the branches for the common cases (unweighted, no scaling).
+template <class T, bool Weighted, bool Left, bool Diag>
+void spmv_rows(Rows rows, NodeId first, NodeId last, const T* __restrict x, const T* __restrict x_unscaled,
+               T* __restrict y, const T* __restrict left, const T* __restrict diag, T sign) {
   for (NodeId i = first; i < last; ++i) {
-    // Four independent partial sums hide the add latency and keep several gathers in flight; the
-    // order is fixed per row, so the result is still identical for every thread count.
-    T a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-    EdgeOffset e = offsets[i];
-    const EdgeOffset end = offsets[i + 1];
-    for (; e + 4 <= end; e += 4) {
-      if (e + kPrefetchDistance < end) __builtin_prefetch(x + targets[e + kPrefetchDistance]);
-      a0 += term(e);
-      a1 += term(e + 1);
-      a2 += term(e + 2);
-      a3 += term(e + 3);
-    }
-    for (; e < end; ++e) a0 += term(e);
-    T acc = (a0 + a1) + (a2 + a3);
+    T a[4] = {0, 0, 0, 0};
+    gather_row<T, Weighted>(*rows.first, i, x, a);
+    if (rows.second) gather_row<T, Weighted>(*rows.second, i, x, a);
+    T acc = (a[0] + a[1]) + (a[2] + a[3]);
     if constexpr (Left) acc *= left[i];
     T out = sign * acc;
     if constexpr (Diag) out += diag[i] * x_unscaled[i];
@@ -63,45 +75,57 @@ void spmv_rows(const CsrArrays& csr, NodeId first, NodeId last, const T* __restr
 
 /// One panel of P columns [c0, c0 + P) of Y = Op X: the P accumulators live in registers while the
 /// row's edges stream by.
+/// ldx/ldy are the row strides of X and Y (k for a whole block); Y = alpha * Op X + beta * Y.
 template <class T, bool Weighted, int P>
-void spmm_panel(const CsrArrays& csr, NodeId first, NodeId last, const T* __restrict x, T* __restrict y, std::size_t k,
-                std::size_t c0, const T* __restrict left, const T* __restrict right, const T* __restrict diag, T sign) {
-  const EdgeOffset* offsets = csr.offsets.data();
-  const NodeId* __restrict targets = csr.targets.data();
-  const Weight* __restrict weights = csr.weights.data();
+void spmm_panel(Rows rows, NodeId first, NodeId last, const T* __restrict x, std::size_t ldx,
+                T* __restrict y, std::size_t ldy, std::size_t c0, const T* __restrict left, const T* __restrict right,
+                const T* __restrict diag, T sign, T alpha, T beta) {
   for (NodeId i = first; i < last; ++i) {
     T acc[P] = {};
-    for (EdgeOffset e = offsets[i], end = offsets[i + 1]; e < end; ++e) {
-      const NodeId j = targets[e];
-      if (e + kPrefetchDistance / 4 < end) {
-        const NodeId ahead = targets[e + kPrefetchDistance / 4];
-        const T* row = x + static_cast<std::size_t>(ahead) * k + c0;
-        for (std::size_t line = 0; line < P * sizeof(T); line += 64) __builtin_prefetch(reinterpret_cast<const char*>(row) + line);
-        if (right) __builtin_prefetch(right + ahead);
+    auto gather = [&](const CsrArrays& csr) {
+      const NodeId* __restrict targets = csr.targets.data();
+      const Weight* __restrict weights = csr.weights.data();
+      for (EdgeOffset e = csr.offsets[i], end = csr.offsets[i + 1]; e < end; ++e) {
+        const NodeId j = targets[e];
+        if (e + kPrefetchDistance / 4 < end) {
+          const NodeId ahead = targets[e + kPrefetchDistance / 4];
+          const T* row = x + static_cast<std::size_t>(ahead) * ldx + c0;
+          for (std::size_t line = 0; line < P * sizeof(T); line += 64) __builtin_prefetch(reinterpret_cast<const char*>(row) + line);
+          if (right) __builtin_prefetch(right + ahead);
+        }
+        T w = Weighted ? static_cast<T>(weights[e]) : T{1};
+        if (right) w *= right[j];
+        const T* xj = x + static_cast<std::size_t>(j) * ldx + c0;
+        for (int c = 0; c < P; ++c) acc[c] += w * xj[c];
       }
-      T w = Weighted ? static_cast<T>(weights[e]) : T{1};
-      if (right) w *= right[j];
-      const T* xj = x + static_cast<std::size_t>(j) * k + c0;
-      for (int c = 0; c < P; ++c) acc[c] += w * xj[c];
+    };
+    gather(*rows.first);
+    if (rows.second) gather(*rows.second);
+    // alpha = 1 leaves these products exact, so plain apply_block keeps its bits.
+    const T row_scale = alpha * sign * (left ? left[i] : T{1});
+    const T d = alpha * (diag ? diag[i] : T{0});
+    const T* xi = x + static_cast<std::size_t>(i) * ldx + c0;
+    T* yi = y + static_cast<std::size_t>(i) * ldy + c0;
+    if (beta == T{0}) {
+      for (int c = 0; c < P; ++c) yi[c] = row_scale * acc[c] + d * xi[c];
+    } else {
+      for (int c = 0; c < P; ++c) yi[c] = row_scale * acc[c] + d * xi[c] + beta * yi[c];
     }
-    const T row_scale = sign * (left ? left[i] : T{1});
-    const T d = diag ? diag[i] : T{0};
-    const T* xi = x + static_cast<std::size_t>(i) * k + c0;
-    T* yi = y + static_cast<std::size_t>(i) * k + c0;
-    for (int c = 0; c < P; ++c) yi[c] = row_scale * acc[c] + d * xi[c];
   }
 }
 
 template <class T, bool Weighted>
-void spmm_rows(const CsrArrays& csr, NodeId first, NodeId last, const T* x, T* y, std::size_t k, const T* left,
-               const T* right, const T* diag, T sign) {
+void spmm_rows(Rows rows, NodeId first, NodeId last, const T* x, std::size_t ldx, T* y, std::size_t ldy,
+               std::size_t k, const T* left, const T* right, const T* diag, T sign, T alpha, T beta) {
   // Widest panels first; a 16-column block is one pass over the rows.
+#define GC_PANEL(P) spmm_panel<T, Weighted, P>(rows, first, last, x, ldx, y, ldy, c0, left, right, diag, sign, alpha, beta)
   std::size_t c0 = 0;
-  for (; c0 + 16 <= k; c0 += 16) spmm_panel<T, Weighted, 16>(csr, first, last, x, y, k, c0, left, right, diag, sign);
-  for (; c0 + 8 <= k; c0 += 8) spmm_panel<T, Weighted, 8>(csr, first, last, x, y, k, c0, left, right, diag, sign);
-  for (; c0 + 4 <= k; c0 += 4) spmm_panel<T, Weighted, 4>(csr, first, last, x, y, k, c0, left, right, diag, sign);
-  for (; c0 + 2 <= k; c0 += 2) spmm_panel<T, Weighted, 2>(csr, first, last, x, y, k, c0, left, right, diag, sign);
-  for (; c0 < k; ++c0) spmm_panel<T, Weighted, 1>(csr, first, last, x, y, k, c0, left, right, diag, sign);
+  for (; c0 + 16 <= k; c0 += 16) GC_PANEL(16);
+  for (; c0 + 8 <= k; c0 += 8) GC_PANEL(8);
+  for (; c0 + 4 <= k; c0 += 4) GC_PANEL(4);
+  for (; c0 + 2 <= k; c0 += 2) GC_PANEL(2);
+  for (; c0 < k; ++c0) GC_PANEL(1);
+#undef GC_PANEL
 }
 
 }  // namespace
@@ -110,19 +134,29 @@ template <class T>
 GraphOperator<T>::GraphOperator(const Graph& graph, const OperatorOptions& options)
     : graph_(&graph), options_(options), n_(graph.num_nodes()), csr_(options.transpose ? &graph.in() : &graph.out()),
       sign_(1) {
+  // A + A^T is its own transpose: out-rows then in-rows, whichever way round the scalings go.
+  const bool symmetric_view = options.symmetrize && graph.directed();
+  if (symmetric_view) {
+    csr_ = &graph.out();
+    second_ = &graph.in();
+  }
   if (!(options.degree_regularization >= 0) || !std::isfinite(options.degree_regularization))
     throw InvalidArgument("degree_regularization must be a finite value >= 0, got " +
                           std::to_string(options.degree_regularization));
   if (!std::isfinite(options.shift)) throw InvalidArgument("operator shift must be finite");
+  if (!(options.self_loop_weight >= 0) || !std::isfinite(options.self_loop_weight))
+    throw InvalidArgument("self_loop_weight must be a finite value >= 0, got " +
+                          std::to_string(options.self_loop_weight));
   // Scalings of the untransposed operator L A R: rows by out-degree, columns by in-degree.
   // Its transpose is R A^T L, so the two scalings swap roles.
-  const auto out_deg = graph.out_degrees();
-  const auto in_deg = graph.in_degrees();
-  const double tau = options.degree_regularization;
+  const auto out_deg = symmetric_view ? graph.sym_degrees() : graph.out_degrees();
+  const auto in_deg = symmetric_view ? graph.sym_degrees() : graph.in_degrees();
+  // A loop of weight w adds w to every degree, in and out alike, just as the regularisation does.
+  const double tau = options.degree_regularization + options.self_loop_weight;
   std::vector<T> row_scale, col_scale;
   auto fill = [&](std::vector<T>& v, std::span<const double> deg, auto f) {
     v.resize(n_);
-    tbb::parallel_for(std::size_t{0}, n_, [&](std::size_t i) { v[i] = f(deg[i] + tau); });
+    parallel_for_nodes(n_, [&](std::size_t i) { v[i] = f(deg[i] + tau); });
   };
   bool unit_diagonal = false;
   switch (options.kind) {
@@ -145,21 +179,33 @@ GraphOperator<T>::GraphOperator(const Graph& graph, const OperatorOptions& optio
     if (diag_.empty()) diag_.assign(n_, T{0});
     for (auto& d : diag_) d += static_cast<T>(options.shift);
   }
+  // The added loops pass through the same scalings as A: (L (A + wI) R)_ii gains sign * w * L_i R_i,
+  // symmetric in L and R, so the transpose needs nothing more. In D - (A + wI) with D counting w the
+  // loops cancel exactly, so the plain Laplacian ignores w rather than adding and removing it.
+  if (options.self_loop_weight != 0 && options.kind != OperatorKind::Laplacian) {
+    if (diag_.empty()) diag_.assign(n_, T{0});
+    const T w = static_cast<T>(options.self_loop_weight);
+    for (std::size_t i = 0; i < n_; ++i) {
+      const T l = row_scale.empty() ? T{1} : row_scale[i], r = col_scale.empty() ? T{1} : col_scale[i];
+      diag_[i] += sign_ * w * l * r;
+    }
+  }
   left_ = options.transpose ? std::move(col_scale) : std::move(row_scale);
   right_ = options.transpose ? std::move(row_scale) : std::move(col_scale);
 
   // Row blocks of about kWorkPerBlock (nnz + rows): static partition, balanced for skewed degrees.
-  const EdgeOffset work = csr_->offsets[n_] + n_;
+  const Rows rows{csr_, second_};
+  const EdgeOffset work = rows.work(static_cast<NodeId>(n_));
   const EdgeOffset blocks = std::max<EdgeOffset>(1, work / kWorkPerBlock);
   row_splits_.reserve(blocks + 1);
   row_splits_.push_back(0);
   for (EdgeOffset b = 1; b < blocks; ++b) {
     const EdgeOffset goal = work * b / blocks;
-    // first row i with offsets[i] + i >= goal
+    // first row i whose work before it reaches goal
     NodeId lo = row_splits_.back(), hi = static_cast<NodeId>(n_);
     while (lo < hi) {
       const NodeId mid = lo + (hi - lo) / 2;
-      if (csr_->offsets[mid] + mid < goal) lo = mid + 1; else hi = mid;
+      if (rows.work(mid) < goal) lo = mid + 1; else hi = mid;
     }
     if (lo > row_splits_.back()) row_splits_.push_back(lo);
   }
@@ -177,53 +223,57 @@ void GraphOperator<T>::apply(std::span<const T> x, std::span<T> y) const {
   if (!right_.empty()) {
     scaled.reset(new T[n_]);
     detail::advise_huge(scaled.get(), n_ * sizeof(T));
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n_, 1 << 14), [&](const auto& r) {
-      for (std::size_t i = r.begin(); i < r.end(); ++i) scaled[i] = right_[i] * x[i];
-    });
+    parallel_for_nodes(n_, [&](std::size_t i) { scaled[i] = right_[i] * x[i]; }, 1 << 14);
     xs = scaled.get();
   }
   const bool weighted = graph_->weighted(), has_left = !left_.empty(), has_diag = !diag_.empty();
-  const std::size_t blocks = row_splits_.size() - 1;
-  tbb::parallel_for(
-      tbb::blocked_range<std::size_t>(0, blocks, 1),
-      [&](const auto& r) {
-        for (std::size_t b = r.begin(); b < r.end(); ++b) {
-          const NodeId first = row_splits_[b], last = row_splits_[b + 1];
-          const T* l = left_.data();
-          const T* d = diag_.data();
-#define GC_SPMV(W, L, D) spmv_rows<T, W, L, D>(*csr_, first, last, xs, x.data(), y.data(), l, d, sign_)
-          if (weighted) {
-            if (has_left) { if (has_diag) GC_SPMV(true, true, true); else GC_SPMV(true, true, false); }
-            else { if (has_diag) GC_SPMV(true, false, true); else GC_SPMV(true, false, false); }
-          } else {
-            if (has_left) { if (has_diag) GC_SPMV(false, true, true); else GC_SPMV(false, true, false); }
-            else { if (has_diag) GC_SPMV(false, false, true); else GC_SPMV(false, false, false); }
-          }
-#undef GC_SPMV
+  const Rows rows{csr_, second_};
+  parallel_for_tasks(
+      row_splits_.size() - 1,
+      [&](std::size_t b) {
+        const NodeId first = row_splits_[b], last = row_splits_[b + 1];
+        const T* l = left_.data();
+        const T* d = diag_.data();
+#define GC_SPMV(W, L, D) spmv_rows<T, W, L, D>(rows, first, last, xs, x.data(), y.data(), l, d, sign_)
+        if (weighted) {
+          if (has_left) { if (has_diag) GC_SPMV(true, true, true); else GC_SPMV(true, true, false); }
+          else { if (has_diag) GC_SPMV(true, false, true); else GC_SPMV(true, false, false); }
+        } else {
+          if (has_left) { if (has_diag) GC_SPMV(false, true, true); else GC_SPMV(false, true, false); }
+          else { if (has_diag) GC_SPMV(false, false, true); else GC_SPMV(false, false, false); }
         }
+#undef GC_SPMV
       },
-      tbb::static_partitioner());
+      Schedule::Static);
 }
 
 template <class T>
 void GraphOperator<T>::apply_block(const T* x, T* y, std::size_t k) const {
   if (k == 0) throw InvalidArgument("apply_block needs at least one column");
+  apply_strided(x, k, y, k, k, T{1}, T{0});
+}
+
+template <class T>
+void GraphOperator<T>::apply_strided(const T* x, std::size_t ldx, T* y, std::size_t ldy, std::size_t k, T alpha,
+                                     T beta) const {
+  if (k == 0) throw InvalidArgument("apply_strided needs at least one column");
+  if (ldx < k || ldy < k)
+    throw InvalidArgument("apply_strided: leading dimensions (" + std::to_string(ldx) + ", " + std::to_string(ldy) +
+                          ") must be >= the " + std::to_string(k) + " columns");
   const bool weighted = graph_->weighted();
   const T* l = left_.empty() ? nullptr : left_.data();
   const T* r = right_.empty() ? nullptr : right_.data();
   const T* d = diag_.empty() ? nullptr : diag_.data();
-  const std::size_t blocks = row_splits_.size() - 1;
-  tbb::parallel_for(
-      tbb::blocked_range<std::size_t>(0, blocks, 1),
-      [&](const auto& range) {
-        for (std::size_t b = range.begin(); b < range.end(); ++b) {
-          if (weighted)
-            spmm_rows<T, true>(*csr_, row_splits_[b], row_splits_[b + 1], x, y, k, l, r, d, sign_);
-          else
-            spmm_rows<T, false>(*csr_, row_splits_[b], row_splits_[b + 1], x, y, k, l, r, d, sign_);
-        }
+  const Rows rows{csr_, second_};
+  parallel_for_tasks(
+      row_splits_.size() - 1,
+      [&](std::size_t b) {
+        if (weighted)
+          spmm_rows<T, true>(rows, row_splits_[b], row_splits_[b + 1], x, ldx, y, ldy, k, l, r, d, sign_, alpha, beta);
+        else
+          spmm_rows<T, false>(rows, row_splits_[b], row_splits_[b + 1], x, ldx, y, ldy, k, l, r, d, sign_, alpha, beta);
       },
-      tbb::static_partitioner());
+      Schedule::Static);
 }
 
 template <class T>

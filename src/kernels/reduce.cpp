@@ -3,45 +3,21 @@
 #include <cmath>
 #include <numeric>
 
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
-
 #include "graphclust/core/error.hpp"
+#include "graphclust/core/parallel.hpp"
 
 namespace graphclust {
 namespace {
-
-constexpr std::size_t kBlock = 8192;  // fixed: the summation order must not depend on the thread count
-
-/// Sums f(i) over [0, n) in fixed blocks; block partials are added in block order.
-template <class F>
-double fixed_order_sum(std::size_t n, F f) {
-  const std::size_t blocks = (n + kBlock - 1) / kBlock;
-  if (blocks <= 1) {
-    double s = 0;
-    for (std::size_t i = 0; i < n; ++i) s += f(i);
-    return s;
-  }
-  std::vector<double> partial(blocks);
-  tbb::parallel_for(std::size_t{0}, blocks, [&](std::size_t b) {
-    double s = 0;
-    for (std::size_t i = b * kBlock, e = std::min(n, i + kBlock); i < e; ++i) s += f(i);
-    partial[b] = s;
-  });
-  return std::accumulate(partial.begin(), partial.end(), 0.0);
-}
 
 void check_sizes(std::size_t a, std::size_t b, const char* what) {
   if (a != b)
     throw InvalidArgument(std::string(what) + ": sizes differ (" + std::to_string(a) + " vs " + std::to_string(b) + ")");
 }
 
-template <class F>
-void parallel_rows(std::size_t n, F f) {
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 4096), [&](const auto& r) {
-    for (std::size_t i = r.begin(); i < r.end(); ++i) f(i);
-  });
-}
+/// Rows per tile of block_product. Fixed, because where a GEMM's row range starts changes its
+/// rounding (Eigen handles leftover rows with other kernels): tiles that followed the thread count
+/// would make the result follow it too.
+constexpr std::size_t kProductTile = 2048;
 
 }  // namespace
 
@@ -61,25 +37,26 @@ double norm2(std::span<const T> x) {
 template <class T>
 void axpy(T a, std::span<const T> x, std::span<T> y) {
   check_sizes(x.size(), y.size(), "axpy");
-  parallel_rows(x.size(), [&](std::size_t i) { y[i] += a * x[i]; });
+  parallel_for_nodes(x.size(), [&](std::size_t i) { y[i] += a * x[i]; });
 }
 template <class T>
 void scale(T a, std::span<T> x) {
-  parallel_rows(x.size(), [&](std::size_t i) { x[i] *= a; });
+  parallel_for_nodes(x.size(), [&](std::size_t i) { x[i] *= a; });
 }
 
 template <class T>
 DenseBlock<T> transpose_product(const DenseBlock<T>& a, const DenseBlock<T>& b) {
   check_sizes(static_cast<std::size_t>(a.rows()), static_cast<std::size_t>(b.rows()), "transpose_product");
-  const std::size_t n = a.rows(), blocks = std::max<std::size_t>(1, (n + kBlock - 1) / kBlock);
-  std::vector<DenseBlock<T>> partial(blocks);
-  tbb::parallel_for(std::size_t{0}, blocks, [&](std::size_t blk) {
-    const Eigen::Index begin = blk * kBlock, len = std::min(n, (blk + 1) * kBlock) - blk * kBlock;
-    partial[blk] = a.middleRows(begin, len).transpose() * b.middleRows(begin, len);
-  });
-  DenseBlock<T> c = DenseBlock<T>::Zero(a.cols(), b.cols());
-  for (const auto& p : partial) c += p;
-  return c;
+  return fixed_order_reduce(
+      static_cast<std::size_t>(a.rows()), DenseBlock<T>(DenseBlock<T>::Zero(a.cols(), b.cols())),
+      [&](std::size_t begin, std::size_t end) -> DenseBlock<T> {
+        const auto first = static_cast<Eigen::Index>(begin), len = static_cast<Eigen::Index>(end - begin);
+        return a.middleRows(first, len).transpose() * b.middleRows(first, len);
+      },
+      [](DenseBlock<T> acc, const DenseBlock<T>& part) {
+        acc += part;
+        return acc;
+      });
 }
 
 template <class T>
@@ -88,15 +65,16 @@ DenseBlock<T> block_product(const DenseBlock<T>& a, const DenseBlock<T>& w) {
     throw InvalidArgument("block_product: " + std::to_string(a.cols()) + " columns times " + std::to_string(w.rows()) +
                           " rows");
   DenseBlock<T> c(a.rows(), w.cols());
-  tbb::parallel_for(tbb::blocked_range<Eigen::Index>(0, a.rows(), 2048), [&](const auto& r) {
-    c.middleRows(r.begin(), r.size()).noalias() = a.middleRows(r.begin(), r.size()) * w;
+  for_each_chunk(static_cast<std::size_t>(a.rows()), kProductTile, [&](std::size_t, std::size_t begin, std::size_t end) {
+    const auto first = static_cast<Eigen::Index>(begin), len = static_cast<Eigen::Index>(end - begin);
+    c.middleRows(first, len).noalias() = a.middleRows(first, len) * w;
   });
   return c;
 }
 
 template <class T>
 void normalize_rows(DenseBlock<T>& x) {
-  parallel_rows(x.rows(), [&](std::size_t i) {
+  parallel_for_nodes(x.rows(), [&](std::size_t i) {
     const T norm = x.row(i).norm();
     if (norm > 0) x.row(i) /= norm;
   });
@@ -106,7 +84,7 @@ template <class T>
 std::vector<std::int32_t> argmax_rows(const DenseBlock<T>& x) {
   std::vector<std::int32_t> out(x.rows(), -1);
   if (x.cols() == 0) return out;
-  parallel_rows(x.rows(), [&](std::size_t i) {
+  parallel_for_nodes(x.rows(), [&](std::size_t i) {
     Eigen::Index best = 0;
     for (Eigen::Index c = 1; c < x.cols(); ++c)
       if (x(i, c) > x(i, best)) best = c;

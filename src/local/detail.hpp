@@ -1,6 +1,7 @@
 #pragma once
 // Private helpers of the local diffusion family: the sparse node index (O(touched) state and reset),
-// the symmetrised adjacency view, validation, and the per-thread workspace.
+// validation, and the per-thread workspace. The family diffuses on the graph's symmetric view
+// (Graph::for_each_sym / sym_degrees: A + A^T for a directed graph).
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -109,29 +110,6 @@ class NodeIndex {
   std::vector<std::uint32_t> bucket_of_;
   std::size_t mask_ = 0;
   int shift_ = 64;
-};
-
-/// Undirected graphs as they are; directed graphs as A + A^T (out- then in-neighbours).
-class Adjacency {
- public:
-  explicit Adjacency(const Graph& graph) : graph_(graph), directed_(graph.directed()) {}
-  double degree(NodeId u) const noexcept {
-    return directed_ ? graph_.out_degrees()[u] + graph_.in_degrees()[u] : graph_.out_degrees()[u];
-  }
-  std::size_t count(NodeId u) const noexcept {
-    return graph_.out_neighbors(u).size() + (directed_ ? graph_.in_neighbors(u).size() : 0);
-  }
-  double total_volume() const noexcept { return directed_ ? 2.0 * graph_.total_volume() : graph_.total_volume(); }
-  template <class F>
-  void for_each(NodeId u, F&& f) const {
-    graph_.for_each_out(u, f);
-    if (directed_) graph_.for_each_in(u, f);
-  }
-  const Graph& graph() const noexcept { return graph_; }
-
- private:
-  const Graph& graph_;
-  bool directed_;
 };
 
 /// Distinct seeds in ascending order after validating them.

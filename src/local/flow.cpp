@@ -8,9 +8,11 @@
 // x_i until m_i = T_i: closed form (m_i - T_i) / w_i for p = 2, a 1-D monotone root otherwise.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "local/detail.hpp"
+#include "metrics/conductance.hpp"
 
 namespace graphclust {
 namespace local_detail {
@@ -56,7 +58,7 @@ FlowDiffusionResult flow_core(const Graph& graph, std::span<const NodeId> seed_l
                               const WeightFn& weight, bool plain, const char* who, Workspace& ws) {
   check_flow_options(o, who);
   const std::vector<NodeId> seeds = checked_seeds(graph, seed_list, who);
-  const Adjacency adj(graph);
+  const auto degree = graph.sym_degrees();
   ws.clear();
   auto& m = ws.a;     // mass
   auto& x = ws.b;     // dual potential
@@ -73,7 +75,7 @@ FlowDiffusionResult flow_core(const Graph& graph, std::span<const NodeId> seed_l
     if (inserted) {
       m.push_back(0);
       x.push_back(0);
-      sink.push_back(adj.degree(v));
+      sink.push_back(degree[v]);
       wsum.push_back(0);
       stuck.push_back(0);
       offset.push_back(kNoOffset);
@@ -87,7 +89,7 @@ FlowDiffusionResult flow_core(const Graph& graph, std::span<const NodeId> seed_l
     const NodeId u = ws.index.key(s);
     const std::uint64_t begin = ws.arena_slot.size();
     double total = 0;
-    adj.for_each(u, [&](NodeId v, Weight w) {
+    graph.for_each_sym(u, [&](NodeId v, Weight w) {
       ++visits;
       if (v == u) return;  // self-loops carry no flow
       const double wv = weight(u, v, static_cast<double>(w));
@@ -104,7 +106,7 @@ FlowDiffusionResult flow_core(const Graph& graph, std::span<const NodeId> seed_l
   double mass = o.source_mass;
   if (!(mass > 0)) {
     double vol = 0;
-    for (NodeId s : seeds) vol += adj.degree(s);
+    for (NodeId s : seeds) vol += degree[s];
     mass = o.mass_factor * (vol > 0 ? vol : static_cast<double>(seeds.size()));
   }
   for (NodeId s : seeds) m[touch(s)] += mass / static_cast<double>(seeds.size());
@@ -172,7 +174,7 @@ FlowDiffusionResult flow_core(const Graph& graph, std::span<const NodeId> seed_l
   Rng rng(o.seed, 0x10CA1F10ULL);
   std::vector<std::uint32_t>& cand = ws.queue;
   bool done = false;
-  for (int pass = 1; pass <= o.max_iters; ++pass) {
+  for (int pass = 1; pass <= o.max_iterations; ++pass) {
     cand.clear();
     for (std::uint32_t s = 0; s < ws.index.size(); ++s)
       if (!stuck[s] && m[s] > sink[s] + eps) cand.push_back(s);
@@ -192,15 +194,13 @@ FlowDiffusionResult flow_core(const Graph& graph, std::span<const NodeId> seed_l
   result.converged = done || max_excess <= eps;
 
   std::vector<std::pair<NodeId, double>> xe, me;
-  double cut_w = 0, vol_w = 0;
+  std::vector<std::uint32_t> support_slots;
   for (std::uint32_t s = 0; s < ws.index.size(); ++s) {
     const NodeId u = ws.index.key(s);
     if (m[s] != 0) me.emplace_back(u, m[s]);
     if (x[s] > 0) {
       xe.emplace_back(u, x[s]);
-      vol_w += wsum[s];
-      for (std::uint32_t k = 0; k < count[s]; ++k)
-        if (!(x[ws.arena_slot[offset[s] + k]] > 0)) cut_w += ws.arena_weight[offset[s] + k];
+      support_slots.push_back(s);
     }
   }
   result.x = to_sparse(xe);
@@ -212,7 +212,15 @@ FlowDiffusionResult flow_core(const Graph& graph, std::span<const NodeId> seed_l
   if (plain) {
     result.support_conductance = result.support.empty() ? 1.0 : local_conductance(graph, result.support, ws);
   } else {
-    result.support_conductance = vol_w > 0 ? cut_w / vol_w : 1.0;
+    // Conductance in the reweighted graph, on the edges cached at expansion (self-loops excluded).
+    // Its total volume would cost a pass over the whole graph; a local support's volume is far below
+    // half of it, so the denominator is the support's own volume (an infinite total).
+    result.support_conductance = detail::set_conductance(
+        support_slots, [&](std::uint32_t t) { return x[t] > 0; }, [&](std::uint32_t s) { return wsum[s]; },
+        [&](std::uint32_t s, auto&& f) {
+          for (std::uint32_t k = 0; k < count[s]; ++k) f(ws.arena_slot[offset[s] + k], ws.arena_weight[offset[s] + k]);
+        },
+        std::numeric_limits<double>::infinity());
   }
   return result;
 }
@@ -224,7 +232,7 @@ void check_flow_options(const FlowDiffusionOptions& o, const char* who) {
   if (!(o.p > 1.0) || !std::isfinite(o.p)) throw InvalidArgument(w + ": p must be > 1, got " + std::to_string(o.p));
   if (!(o.epsilon > 0.0) || !std::isfinite(o.epsilon))
     throw InvalidArgument(w + ": epsilon must be a positive number, got " + std::to_string(o.epsilon));
-  if (o.max_iters < 1) throw InvalidArgument(w + ": max_iters must be >= 1, got " + std::to_string(o.max_iters));
+  if (o.max_iterations < 1) throw InvalidArgument(w + ": max_iterations must be >= 1, got " + std::to_string(o.max_iterations));
   if (!std::isfinite(o.source_mass)) throw InvalidArgument(w + ": source_mass must be finite");
   if (!(o.source_mass > 0) && !(o.mass_factor > 0 && std::isfinite(o.mass_factor)))
     throw InvalidArgument(w + ": mass_factor must be positive when source_mass is not given");

@@ -2,6 +2,8 @@
 #include <atomic>
 #include <mutex>
 #include <string>
+#include <type_traits>
+#include <variant>
 
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
@@ -13,68 +15,67 @@ namespace {
 
 using local_detail::Workspace;
 
-void check_options(const Graph& graph, const LocalClusteringOptions& o) {
+void check_local_options(const Graph& graph, const LocalClusteringOptions& o) {
   require_nonempty(graph, "local_clustering");
-  switch (o.method) {
-    case LocalMethod::Ppr:
-      local_detail::check_ppr_options(o.ppr);
-      break;
-    case LocalMethod::Flow:
-      local_detail::check_flow_options(o.flow, "local_flow_diffusion");
-      break;
-    case LocalMethod::WeightedFlow:
-      local_detail::check_flow_options(o.flow, "weighted_flow_diffusion");
-      if (o.attributes.empty()) throw InvalidArgument("local_clustering: method wfd needs node attributes");
-      if (o.attributes.rows != graph.num_nodes())
-        throw InvalidArgument("local_clustering: attributes have " + std::to_string(o.attributes.rows) +
-                              " rows but the graph has " + std::to_string(graph.num_nodes()) + " nodes");
-      break;
-    case LocalMethod::NoisyLabels:
-      local_detail::check_flow_options(o.flow, "noisy_label_flow_diffusion");
-      if (o.labels.size() != graph.num_nodes())
-        throw InvalidArgument("local_clustering: noisy-label diffusion needs one label per node, got " +
-                              std::to_string(o.labels.size()));
-      break;
+  if (const auto* ppr = std::get_if<PprOptions>(&o.method)) return local_detail::check_ppr_options(*ppr);
+  if (std::holds_alternative<WeightedFlowOptions>(o.method)) {
+    if (o.attributes.empty()) throw InvalidArgument("local_clustering: weighted flow diffusion needs node attributes");
+    if (o.attributes.rows != graph.num_nodes())
+      throw InvalidArgument("local_clustering: attributes have " + std::to_string(o.attributes.rows) +
+                            " rows but the graph has " + std::to_string(graph.num_nodes()) + " nodes");
   }
+  if (std::holds_alternative<NoisyLabelOptions>(o.method) && o.labels.size() != graph.num_nodes())
+    throw InvalidArgument("local_clustering: noisy-label diffusion needs one label per node, got " +
+                          std::to_string(o.labels.size()));
+  std::visit(
+      [](const auto& flow) {
+        if constexpr (std::is_base_of_v<FlowDiffusionOptions, std::decay_t<decltype(flow)>>)
+          local_detail::check_flow_options(flow, "local_clustering");
+      },
+      o.method);
 }
 
 LocalCluster run_one(const Graph& graph, std::span<const NodeId> seeds, const LocalClusteringOptions& o,
                      Workspace& ws) {
   LocalCluster out;
-  if (o.method == LocalMethod::Ppr) {
-    PushResult push = local_detail::approximate_ppr(graph, seeds, o.ppr, ws);
+  bool need_conductance = true;
+  if (const auto* ppr = std::get_if<PprOptions>(&o.method)) {
+    PushResult push = local_detail::approximate_ppr(graph, seeds, *ppr, ws);
     SweepResult sweep = local_detail::sweep_cut(graph, push.pagerank.ids, push.pagerank.values, SweepOptions{}, ws);
     out.cluster = std::move(sweep.set);
     out.conductance = sweep.conductance;
     out.vector = std::move(push.pagerank);
     out.work = push.work;
     out.work.edge_visits += sweep.work.edge_visits;
+    need_conductance = false;
   } else {
     FlowDiffusionResult flow;
-    if (o.method == LocalMethod::Flow) {
-      flow = local_detail::local_flow_diffusion(graph, seeds, o.flow, ws);
-    } else if (o.method == LocalMethod::WeightedFlow) {
-      flow = local_detail::weighted_flow_diffusion(graph, seeds, o.attributes, o.flow, ws);
+    bool sweep_x = false;
+    if (const auto* plain = std::get_if<FlowDiffusionOptions>(&o.method)) {
+      flow = local_detail::local_flow_diffusion(graph, seeds, *plain, ws);
+      sweep_x = plain->sweep;
+    } else if (const auto* weighted = std::get_if<WeightedFlowOptions>(&o.method)) {
+      flow = local_detail::weighted_flow_diffusion(graph, seeds, o.attributes, *weighted, ws);
+      sweep_x = weighted->sweep;
     } else {
-      NoisyLabelOptions nl;
-      static_cast<FlowDiffusionOptions&>(nl) = o.flow;
-      nl.other_weight = o.label_other_weight;
-      flow = local_detail::noisy_label_flow_diffusion(graph, seeds, o.labels, nl, ws);
+      const auto& noisy = std::get<NoisyLabelOptions>(o.method);
+      flow = local_detail::noisy_label_flow_diffusion(graph, seeds, o.labels, noisy, ws);
+      sweep_x = noisy.sweep;
     }
     out.work = flow.work;
-    if (o.flow_sweep) {
+    if (sweep_x) {
       SweepOptions so;
       so.degree_normalized = false;
       SweepResult sweep = local_detail::sweep_cut(graph, flow.x.ids, flow.x.values, so, ws);
       out.cluster = std::move(sweep.set);
       out.conductance = sweep.conductance;
       out.work.edge_visits += sweep.work.edge_visits;
+      need_conductance = false;
     } else {
       out.cluster = std::move(flow.support);
     }
     out.vector = std::move(flow.x);
   }
-  bool need_conductance = o.method != LocalMethod::Ppr && !o.flow_sweep;
   if (out.cluster.empty()) {  // e.g. an isolated seed: the cluster is the seeds themselves
     out.cluster = local_detail::checked_seeds(graph, seeds, "local_clustering");
     need_conductance = true;
@@ -86,14 +87,14 @@ LocalCluster run_one(const Graph& graph, std::span<const NodeId> seeds, const Lo
 }  // namespace
 
 LocalCluster local_cluster(const Graph& graph, std::span<const NodeId> seeds, const LocalClusteringOptions& options) {
-  check_options(graph, options);
+  check_local_options(graph, options);
   Workspace ws;
   return run_one(graph, seeds, options, ws);
 }
 
 std::vector<LocalCluster> local_clustering(const Graph& graph, std::span<const std::vector<NodeId>> seed_sets,
                                            const LocalClusteringOptions& options) {
-  check_options(graph, options);
+  check_local_options(graph, options);
   for (const auto& seeds : seed_sets) (void)local_detail::checked_seeds(graph, seeds, "local_clustering");
   std::vector<LocalCluster> results(seed_sets.size());
   tbb::enumerable_thread_specific<Workspace> workspaces;

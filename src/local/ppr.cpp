@@ -18,7 +18,7 @@ PushResult approximate_ppr(const Graph& graph, std::span<const NodeId> seed_list
                            Workspace& ws) {
   check_ppr_options(options);
   const std::vector<NodeId> seeds = checked_seeds(graph, seed_list, "approximate_ppr");
-  const Adjacency adj(graph);
+  const auto degree = graph.sym_degrees();
   ws.clear();
   // slot arrays: a = p, b = r, c = degree, flag = queued
   auto& p = ws.a;
@@ -35,7 +35,7 @@ PushResult approximate_ppr(const Graph& graph, std::span<const NodeId> seed_list
     if (inserted) {
       p.push_back(0.0);
       r.push_back(0.0);
-      deg.push_back(adj.degree(v));
+      deg.push_back(degree[v]);
       queued.push_back(0);
     }
     return s;
@@ -81,7 +81,7 @@ PushResult approximate_ppr(const Graph& graph, std::span<const NodeId> seed_list
       r[s] = 0;
       spread = (1.0 - alpha) * ru / du;
     }
-    adj.for_each(u, [&](NodeId v, Weight w) {
+    graph.for_each_sym(u, [&](NodeId v, Weight w) {
       ++visits;
       const std::uint32_t t = touch(v);  // may grow the arrays: index them afresh
       r[t] += spread * static_cast<double>(w);

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "local/detail.hpp"
+#include "metrics/conductance.hpp"
 
 namespace graphclust {
 namespace local_detail {
@@ -14,7 +15,7 @@ SweepResult sweep_cut(const Graph& graph, std::span<const NodeId> ids, std::span
   if (ids.size() != values.size())
     throw InvalidArgument("sweep_cut: " + std::to_string(ids.size()) + " ids but " + std::to_string(values.size()) +
                           " values");
-  const Adjacency adj(graph);
+  const auto degree = graph.sym_degrees();
   struct Item {
     double score;
     NodeId id;
@@ -28,7 +29,7 @@ SweepResult sweep_cut(const Graph& graph, std::span<const NodeId> ids, std::span
     if (values[i] == 0) continue;
     double score = values[i];
     if (options.degree_normalized) {
-      const double d = adj.degree(ids[i]);
+      const double d = degree[ids[i]];
       if (d > 0) score /= d;
     }
     items.push_back({score, ids[i]});
@@ -51,14 +52,14 @@ SweepResult sweep_cut(const Graph& graph, std::span<const NodeId> ids, std::span
     if (!inserted) throw InvalidArgument("sweep_cut: node " + std::to_string(it.id) + " appears twice");
     result.order.push_back(it.id);
   }
-  const double total = adj.total_volume();
+  const double total = graph.sym_volume();
   double vol = 0, cut = 0, best = 2.0;
   std::size_t best_size = 0;
   std::uint64_t visits = 0;
   for (std::uint32_t rank = 0; rank < k; ++rank) {
     const NodeId u = result.order[rank];
     double self = 0, inside = 0;
-    adj.for_each(u, [&](NodeId v, Weight w) {
+    graph.for_each_sym(u, [&](NodeId v, Weight w) {
       ++visits;
       if (v == u) {
         self += w;
@@ -67,12 +68,11 @@ SweepResult sweep_cut(const Graph& graph, std::span<const NodeId> ids, std::span
         if (rv < rank) inside += w;
       }
     });
-    const double du = adj.degree(u);
+    const double du = degree[u];
     vol += du;
     cut += du - self - 2.0 * inside;
     if (cut < 0) cut = 0;  // rounding
-    const double denom = std::min(vol, total - vol);
-    const double phi = denom > 0 ? cut / denom : 1.0;
+    const double phi = detail::conductance_ratio(cut, vol, total);
     result.profile.push_back(phi);
     result.volumes.push_back(vol);
     result.cuts.push_back(cut);
@@ -92,24 +92,14 @@ SweepResult sweep_cut(const Graph& graph, std::span<const NodeId> ids, std::span
 
 double local_conductance(const Graph& graph, std::span<const NodeId> set, Workspace& ws) {
   require_nonempty(graph, "local_conductance");
-  const Adjacency adj(graph);
   ws.clear();
   for (NodeId u : set) {
     if (u >= graph.num_nodes()) throw InvalidArgument("conductance: node id " + std::to_string(u) + " is out of range");
     bool inserted = false;
     ws.index.insert(u, inserted);
   }
-  if (ws.index.size() == 0) return 1.0;  // same conventions as metrics.hpp's conductance()
-  double vol = 0, cut = 0;
-  for (NodeId u : ws.index.keys()) {
-    vol += adj.degree(u);
-    adj.for_each(u, [&](NodeId v, Weight w) {
-      if (ws.index.find(v) == kNone) cut += w;
-    });
-  }
-  const double denom = std::min(vol, adj.total_volume() - vol);
-  if (denom <= 0) return 1.0;  // empty, whole graph or zero volume: never the "best" cut
-  return cut / denom;
+  // O(vol(set)) membership through the workspace's index instead of metrics' sort and binary search.
+  return detail::set_conductance(graph, ws.index.keys(), [&](NodeId v) { return ws.index.find(v) != kNone; });
 }
 
 }  // namespace local_detail

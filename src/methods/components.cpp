@@ -1,51 +1,45 @@
-// Connected components through Boost.Graph on the zero-copy views: the first registered method, and
-// the proof that the CLI / Python path runs end to end.
-#include <boost/graph/connected_components.hpp>
+// Connected components: the first registered method, and the proof that the CLI / Python path runs
+// end to end. Weak components are the library's one union-find (graph/partition.hpp); strong ones
+// come from Boost.Graph on the zero-copy view.
 #include <boost/graph/strong_components.hpp>
 
 #include "graphclust/core/error.hpp"
 #include "graphclust/graph/boost_adapter.hpp"
+#include "graphclust/graph/partition.hpp"
+#include "graphclust/methods/components.hpp"
 #include "methods/families.hpp"
 
-namespace graphclust::detail {
-namespace {
+namespace graphclust {
 
-/// Renumbers labels by first appearance so component 0 holds node 0, 1 the next new one, ...
-int canonical_order(std::vector<std::int32_t>& labels) {
-  std::vector<std::int32_t> map(labels.size(), -1);
-  std::int32_t next = 0;
-  for (auto& l : labels) {
-    if (map[l] < 0) map[l] = next++;
-    l = map[l];
-  }
-  return next;
-}
-
-MethodOutput run_components(const Graph& graph, const MethodParams& params) {
-  check_extra(params, {"mode"});
+ComponentsResult component_clustering(const Graph& graph, const ComponentsOptions& options) {
+  check_options(options, "components");
   require_nonempty(graph, "components");
-  const std::string mode = extra_string(params, "mode", "weak");
-  std::vector<std::int32_t> labels(graph.num_nodes());
-  auto map = boost::make_iterator_property_map(labels.begin(), boost::typed_identity_property_map<NodeId>());
-  if (mode == "weak") {
-    boost::connected_components(UndirectedBoostView{graph}, map);
-  } else if (mode == "strong") {
-    boost::strong_components(DirectedBoostView{graph}, map);
+  std::vector<std::int32_t> labels;
+  if (options.mode == ComponentMode::Weak) {
+    labels = connected_components(graph);
   } else {
-    throw InvalidArgument("components: mode must be 'weak' or 'strong', got '" + mode + "'");
+    labels.resize(graph.num_nodes());
+    boost::strong_components(DirectedBoostView{graph}, boost::make_iterator_property_map(
+                                                           labels.begin(), boost::typed_identity_property_map<NodeId>()));
   }
-  const int count = canonical_order(labels);
-  if (params.k > 0 && params.k != count)
-    throw InvalidArgument("components: the graph has " + std::to_string(count) + " " + mode +
-                          " components but -k " + std::to_string(params.k) + " was asked for (omit -k)");
-  return {std::move(labels), {{"components", std::to_string(count)}, {"mode", mode}}};
+  const int count = compact_labels(labels);
+  if (options.k > 0 && options.k != count)
+    throw InvalidArgument("components: the graph has " + std::to_string(count) + " " +
+                          std::string(to_string(options.mode)) + " components but k = " + std::to_string(options.k) +
+                          " was asked for (omit k)");
+  return {std::move(labels), count};
 }
 
-}  // namespace
+}  // namespace graphclust
+
+namespace graphclust::detail {
 
 void register_component_methods(MethodRegistry& registry) {
-  registry.add({"components", "connected components via Boost.Graph (--opt mode=weak|strong); k = their number",
-                false, false, run_components});
+  registry.add(make_method<ComponentsOptions, ComponentsResult>(
+      {.name = "components",
+       .function = "component_clustering",
+       .summary = "connected components (weak, or strong via Boost.Graph); k = their number"},
+      [](const MethodInput& in, const ComponentsOptions& o) { return component_clustering(*in.graph, o); }));
 }
 
 }  // namespace graphclust::detail

@@ -5,4 +5,5 @@
 namespace graphclust::detail {
 void register_component_methods(MethodRegistry& registry);  // src/methods/components.cpp
 void register_spectral_methods(MethodRegistry& registry);   // src/spectral/methods.cpp
+void register_local_methods(MethodRegistry& registry);      // src/local/methods.cpp
 }  // namespace graphclust::detail

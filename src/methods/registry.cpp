@@ -1,12 +1,15 @@
 #include "graphclust/methods/registry.hpp"
 
-#include <charconv>
-#include <cmath>
-
 #include "graphclust/core/error.hpp"
 #include "methods/families.hpp"
 
 namespace graphclust {
+
+const OptionSpec* MethodInfo::option(std::string_view option_name) const {
+  for (const auto& o : options)
+    if (o.name == option_name) return &o;
+  return nullptr;
+}
 
 void MethodRegistry::add(MethodInfo method) {
   if (method.name.empty() || !method.run) throw InvalidArgument("a method needs a name and a function");
@@ -22,9 +25,24 @@ const MethodInfo& MethodRegistry::get(const std::string& name) const {
   throw InvalidArgument("unknown method '" + name + "' (known: " + known + ")");
 }
 
+const MethodInfo& MethodRegistry::get(const std::string& name, MethodKind kind) const {
+  auto it = methods_.find(name);
+  if (it != methods_.end() && it->second.kind == kind) return it->second;
+  std::string known;
+  for (const auto* m : list(kind)) known += (known.empty() ? "" : ", ") + m->name;
+  throw InvalidArgument("unknown method '" + name + "' (known: " + known + ")");
+}
+
 std::vector<const MethodInfo*> MethodRegistry::list() const {
   std::vector<const MethodInfo*> out;
   for (const auto& [n, m] : methods_) out.push_back(&m);
+  return out;
+}
+
+std::vector<const MethodInfo*> MethodRegistry::list(MethodKind kind) const {
+  std::vector<const MethodInfo*> out;
+  for (const auto& [n, m] : methods_)
+    if (m.kind == kind) out.push_back(&m);
   return out;
 }
 
@@ -32,46 +50,23 @@ MethodRegistry default_registry() {
   MethodRegistry registry;
   detail::register_component_methods(registry);
   detail::register_spectral_methods(registry);
+  detail::register_local_methods(registry);
   return registry;
 }
 
-double extra_double(const MethodParams& params, const std::string& name, double fallback) {
-  auto it = params.extra.find(name);
-  if (it == params.extra.end()) return fallback;
-  const std::string& text = it->second;
-  double value = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || ptr != text.data() + text.size() || !std::isfinite(value))
-    throw InvalidArgument("option " + name + "=" + text + ": expected a number");
-  return value;
+namespace registry_detail {
+
+void check_inputs(const MethodInfo& info, const MethodInput& input) {
+  if (!input.graph) throw InvalidArgument(info.name + ": no graph given");
+  if (info.features == InputUse::Required && input.features.empty())
+    throw InvalidArgument(info.name + ": needs node features (--features FILE, or features= in Python)");
+  if (info.features == InputUse::None && !input.features.empty())
+    throw InvalidArgument(info.name + ": takes no node features");
+  if (info.labels == InputUse::Required && input.labels.empty())
+    throw InvalidArgument(info.name + ": needs per-node labels (--node-labels FILE, or labels= in Python)");
+  if (info.labels == InputUse::None && !input.labels.empty())
+    throw InvalidArgument(info.name + ": takes no per-node labels");
 }
 
-long long extra_int(const MethodParams& params, const std::string& name, long long fallback) {
-  auto it = params.extra.find(name);
-  if (it == params.extra.end()) return fallback;
-  const std::string& text = it->second;
-  long long value = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || ptr != text.data() + text.size())
-    throw InvalidArgument("option " + name + "=" + text + ": expected an integer");
-  return value;
-}
-
-std::string extra_string(const MethodParams& params, const std::string& name, const std::string& fallback) {
-  auto it = params.extra.find(name);
-  return it == params.extra.end() ? fallback : it->second;
-}
-
-void check_extra(const MethodParams& params, const std::vector<std::string>& known) {
-  for (const auto& [name, value] : params.extra) {
-    bool ok = false;
-    for (const auto& k : known) ok |= k == name;
-    if (!ok) {
-      std::string list;
-      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
-      throw InvalidArgument("unknown option '" + name + "' (this method takes: " + (list.empty() ? "none" : list) + ")");
-    }
-  }
-}
-
+}  // namespace registry_detail
 }  // namespace graphclust

@@ -4,6 +4,7 @@
 
 #include "graphclust/core/error.hpp"
 #include "graphclust/metrics/metrics.hpp"
+#include "metrics/conductance.hpp"
 
 namespace graphclust {
 namespace {
@@ -11,17 +12,6 @@ namespace {
 void check_labels(const Graph& graph, Labels labels) {
   if (labels.size() != graph.num_nodes())
     throw InvalidArgument(std::to_string(labels.size()) + " labels for a graph of " + std::to_string(graph.num_nodes()) + " nodes");
-}
-
-/// Visits the edges of A + A^T around u: out-edges, and for directed graphs in-edges too.
-template <class F>
-void for_each_symmetric(const Graph& graph, NodeId u, F&& f) {
-  graph.for_each_out(u, f);
-  if (graph.directed()) graph.for_each_in(u, f);
-}
-
-double symmetric_degree(const Graph& graph, NodeId u) {
-  return graph.directed() ? graph.out_degrees()[u] + graph.in_degrees()[u] : graph.out_degrees()[u];
 }
 
 struct ClusterCuts {
@@ -35,8 +25,8 @@ ClusterCuts cluster_cuts(const Graph& graph, Labels labels) {
   for (NodeId u = 0; u < graph.num_nodes(); ++u) {
     const std::int32_t cu = labels[u];
     if (cu < 0) continue;
-    c.volume[cu] += symmetric_degree(graph, u);
-    for_each_symmetric(graph, u, [&](NodeId v, Weight w) {
+    c.volume[cu] += graph.sym_degrees()[u];
+    graph.for_each_sym(u, [&](NodeId v, Weight w) {
       if (labels[v] != cu) c.cut[cu] += w;
     });
   }
@@ -49,27 +39,16 @@ double conductance(const Graph& graph, std::span<const NodeId> set) {
   std::vector<NodeId> members(set.begin(), set.end());
   std::sort(members.begin(), members.end());
   members.erase(std::unique(members.begin(), members.end()), members.end());
-  double cut = 0, volume = 0;
-  for (NodeId u : members) {
-    if (u >= graph.num_nodes()) throw InvalidArgument("conductance: node " + std::to_string(u) + " is not in the graph");
-    volume += symmetric_degree(graph, u);
-    for_each_symmetric(graph, u, [&](NodeId v, Weight w) {
-      if (!std::binary_search(members.begin(), members.end(), v)) cut += w;
-    });
-  }
-  const double total = graph.directed() ? 2 * graph.total_volume() : graph.total_volume();
-  const double denominator = std::min(volume, total - volume);
-  return denominator > 0 ? cut / denominator : 1.0;
+  if (auto bad = std::lower_bound(members.begin(), members.end(), graph.num_nodes()); bad != members.end())
+    throw InvalidArgument("conductance: node " + std::to_string(*bad) + " is not in the graph");
+  return detail::set_conductance(graph, members,
+                                 [&](NodeId v) { return std::binary_search(members.begin(), members.end(), v); });
 }
 
 std::vector<double> cluster_conductances(const Graph& graph, Labels labels) {
   const ClusterCuts c = cluster_cuts(graph, labels);
-  const double total = graph.directed() ? 2 * graph.total_volume() : graph.total_volume();
   std::vector<double> out(c.cut.size());
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    const double denominator = std::min(c.volume[i], total - c.volume[i]);
-    out[i] = denominator > 0 ? c.cut[i] / denominator : 1.0;
-  }
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = detail::conductance_ratio(c.cut[i], c.volume[i], graph.sym_volume());
   return out;
 }
 

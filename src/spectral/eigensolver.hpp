@@ -9,6 +9,7 @@
 #include <Eigen/Core>
 #include <Eigen/Eigenvalues>
 #include <Spectra/SymEigsSolver.h>
+#include <Spectra/Util/Version.h>
 
 #include "graphclust/core/error.hpp"
 #include "graphclust/core/random.hpp"
@@ -25,6 +26,13 @@ double orthogonal_projection(const double* v, Eigen::Index n, Eigen::Index cols,
 /// The operator type handed to Spectra: forwards to `op`. It exists so that Spectra's internal
 /// ArnoldiOp can be specialised for it (below), replacing the single-threaded dense products of the
 /// Lanczos re-orthogonalisation with parallel fixed-order ones.
+///
+/// That specialisation is written against Spectra 1.0.1's internals (the class, its constructor,
+/// and the re-orthogonalisation loop whose exit test trans_product satisfies), so it is pinned to
+/// that version: CMakeLists.txt checks it, and for any other version the specialisation is left out
+/// (Spectra's own single-threaded ArnoldiOp runs; results stay deterministic). Measured reason for
+/// keeping it, spectral_clustering on a 4-block SBM with 1e6 nodes and 1e7 edges, 2 cores, k = 4:
+/// 2.6 s with it, 3.4 s without (3.1 s / 4.2 s directed, 5e6 arcs); identical iterations and ARI.
 template <class Op>
 struct SpectraOperator {
   using Scalar = double;
@@ -42,6 +50,11 @@ inline constexpr double kOrthogonalEnough = 1e-12;
 
 }  // namespace graphclust::detail
 
+#if SPECTRA_VERSION == 10001
+namespace graphclust::detail {
+inline constexpr bool kParallelArnoldi = true;
+}
+
 namespace Spectra {
 
 /// Spectra's customisation point for the inner products of its Krylov factorisations (the same
@@ -50,6 +63,7 @@ template <class Op>
 class ArnoldiOp<double, graphclust::detail::SpectraOperator<Op>, IdentityBOp> {
  public:
   using Vector = Eigen::Matrix<double, Eigen::Dynamic, 1>;
+  static constexpr bool graphclust_parallel = true;  // lets a test check that Spectra picks this class
   ArnoldiOp(const graphclust::detail::SpectraOperator<Op>& op, const IdentityBOp&) : m_op(op) {}
   Eigen::Index rows() const { return m_op.rows(); }
 
@@ -73,6 +87,11 @@ class ArnoldiOp<double, graphclust::detail::SpectraOperator<Op>, IdentityBOp> {
 };
 
 }  // namespace Spectra
+#else
+namespace graphclust::detail {
+inline constexpr bool kParallelArnoldi = false;
+}
+#endif
 
 namespace graphclust::detail {
 

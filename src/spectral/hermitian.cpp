@@ -6,10 +6,9 @@
 #include <vector>
 
 #include <Eigen/Core>
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
 
 #include "graphclust/core/error.hpp"
+#include "graphclust/core/parallel.hpp"
 #include "graphclust/kernels/operator.hpp"
 #include "graphclust/spectral/spectral.hpp"
 #include "spectral/eigensolver.hpp"
@@ -38,14 +37,14 @@ class HermitianEmbeddingOperator {
 
   void perform_op(const double* in, double* out) const {
     const double* s = scale_.empty() ? nullptr : scale_.data();
-    for_rows([&](std::size_t i) {
+    parallel_for_nodes(n_, [&](std::size_t i) {
       const double si = s ? s[i] : 1.0;
       x_[2 * i] = si * in[i];
       x_[2 * i + 1] = si * in[n_ + i];
     });
     forward_.apply_block(x_.data(), ya_.data(), 2);
     backward_.apply_block(x_.data(), yt_.data(), 2);
-    for_rows([&](std::size_t i) {
+    parallel_for_nodes(n_, [&](std::size_t i) {
       const double si = s ? s[i] : 1.0;
       const double sa = si * (ya_[2 * i] - yt_[2 * i]);
       const double sb = si * (ya_[2 * i + 1] - yt_[2 * i + 1]);
@@ -55,13 +54,6 @@ class HermitianEmbeddingOperator {
   }
 
  private:
-  template <class F>
-  void for_rows(F&& f) const {
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n_, 8192), [&](const tbb::blocked_range<std::size_t>& r) {
-      for (std::size_t i = r.begin(); i < r.end(); ++i) f(i);
-    });
-  }
-
   GraphOperator<double> forward_, backward_;
   std::vector<double> scale_;  // empty = identity
   std::size_t n_;
@@ -70,18 +62,16 @@ class HermitianEmbeddingOperator {
 
 void validate(const Graph& graph, const HermitianOptions& o) {
   require_nonempty(graph, "hermitian_clustering");
+  check_options(o, "hermitian_clustering");
   if (!graph.directed())
     throw InvalidArgument(
         "hermitian_clustering needs a directed graph: for an undirected one A - A^T = 0, so H = 0 carries no "
         "information (use spectral_clustering)");
   const long long n = graph.num_nodes();
-  if (o.k < 2) throw InvalidArgument("hermitian_clustering: k must be >= 2, got " + std::to_string(o.k));
   if (o.k > n)
     throw InvalidArgument("hermitian_clustering: k = " + std::to_string(o.k) + " exceeds the number of nodes " + std::to_string(n));
   if (o.num_pairs < 0 || o.num_pairs > n)
     throw InvalidArgument("hermitian_clustering: num_pairs must be in [0, n], got " + std::to_string(o.num_pairs));
-  if (o.n_init < 1) throw InvalidArgument("hermitian_clustering: n_init must be >= 1");
-  if (!(o.tau >= 0) || !std::isfinite(o.tau)) throw InvalidArgument("hermitian_clustering: tau must be finite and >= 0");
   detail::check_eigen_options(o.eigen, "hermitian_clustering");
 }
 
@@ -95,11 +85,11 @@ HermitianResult hermitian_clustering(const Graph& graph, const HermitianOptions&
   std::vector<double> scale;
   if (o.variant == HermitianVariant::RandomWalk) {
     scale.resize(n);
-    const auto out_deg = graph.out_degrees(), in_deg = graph.in_degrees();
-    for (std::size_t i = 0; i < n; ++i) {
-      const double d = out_deg[i] + in_deg[i] + o.tau;
+    const auto degrees = graph.sym_degrees();
+    parallel_for_nodes(n, [&](std::size_t i) {
+      const double d = degrees[i] + o.tau;
       scale[i] = d > 0 ? 1.0 / std::sqrt(d) : 0.0;  // isolated node: zero row, never a NaN
-    }
+    });
   }
   HermitianEmbeddingOperator op(graph, scale);
 

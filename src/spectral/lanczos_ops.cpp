@@ -3,28 +3,29 @@
 #include <cmath>
 #include <vector>
 
-#include <tbb/parallel_for.h>
-
+#include "graphclust/core/parallel.hpp"
 #include "spectral/eigensolver.hpp"
 
 namespace graphclust::detail {
 
 double orthogonal_projection(const double* v, Eigen::Index n, Eigen::Index cols, Eigen::Index stride, const double* f,
                              double* res) {
-  constexpr Eigen::Index kRows = 8192;  // fixed blocks: the same sums for every thread count
-  const Eigen::Index blocks = std::max<Eigen::Index>(1, (n + kRows - 1) / kRows);
-  std::vector<double> partial(static_cast<std::size_t>(blocks * (cols + 1)));
-  tbb::parallel_for(Eigen::Index{0}, blocks, [&](Eigen::Index b) {
-    const Eigen::Index begin = b * kRows, len = std::min(n, begin + kRows) - begin;
+  // One partial per (block, column) plus ||f||^2, combined in block order: fixed_order_reduce's
+  // scheme, with the partials of all columns of a block computed in one pass over f's block.
+  const std::size_t width = static_cast<std::size_t>(cols) + 1;
+  std::vector<double> partial(std::max<std::size_t>(1, block_count(static_cast<std::size_t>(n))) * width, 0.0);
+  for_each_block(static_cast<std::size_t>(n), [&](std::size_t b, std::size_t begin, std::size_t end) {
+    const auto len = static_cast<Eigen::Index>(end - begin);
     const Eigen::Map<const Eigen::VectorXd> fb(f + begin, len);
-    double* out = partial.data() + b * (cols + 1);
-    for (Eigen::Index c = 0; c < cols; ++c) out[c] = Eigen::Map<const Eigen::VectorXd>(v + c * stride + begin, len).dot(fb);
+    double* out = partial.data() + b * width;
+    for (Eigen::Index c = 0; c < cols; ++c)
+      out[c] = Eigen::Map<const Eigen::VectorXd>(v + c * stride + static_cast<Eigen::Index>(begin), len).dot(fb);
     out[cols] = fb.squaredNorm();
   });
   std::fill(res, res + cols, 0.0);
   double ff = 0;
-  for (Eigen::Index b = 0; b < blocks; ++b) {
-    const double* p = partial.data() + b * (cols + 1);
+  for (std::size_t b = 0; b * width < partial.size(); ++b) {
+    const double* p = partial.data() + b * width;
     for (Eigen::Index c = 0; c < cols; ++c) res[c] += p[c];
     ff += p[cols];
   }

@@ -9,10 +9,10 @@
 
 #include <Eigen/QR>
 #include <Eigen/SVD>
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
 
 #include "graphclust/core/error.hpp"
+#include "graphclust/core/parallel.hpp"
+#include "graphclust/graph/partition.hpp"
 #include "graphclust/kernels/kmeans.hpp"
 #include "graphclust/kernels/operator.hpp"
 #include "graphclust/kernels/reduce.hpp"
@@ -21,58 +21,6 @@
 
 namespace graphclust {
 namespace detail {
-
-Graph symmetrized(const Graph& graph) {
-  const CsrArrays& out = graph.out();
-  EdgeList edges;
-  edges.num_nodes = graph.num_nodes();
-  edges.sources.reserve(out.targets.size());
-  edges.targets = out.targets;
-  for (NodeId u = 0; u < graph.num_nodes(); ++u)
-    edges.sources.insert(edges.sources.end(), out.offsets[u + 1] - out.offsets[u], u);
-  edges.weights = out.weights;
-  BuildOptions build;
-  build.directed = false;
-  build.duplicates = DuplicatePolicy::Sum;  // weighted: A + A^T; unweighted: the union of the arcs
-  return build_graph(edges, build);
-}
-
-int count_components(const Graph& graph) {
-  const NodeId n = graph.num_nodes();
-  std::vector<NodeId> parent(n);
-  std::iota(parent.begin(), parent.end(), NodeId{0});
-  auto find = [&](NodeId x) {
-    while (parent[x] != x) x = parent[x] = parent[parent[x]];
-    return x;
-  };
-  int components = static_cast<int>(n);
-  auto unite = [&](NodeId a, NodeId b) {
-    a = find(a);
-    b = find(b);
-    if (a == b) return;
-    if (a < b) std::swap(a, b);
-    parent[a] = b;
-    --components;
-  };
-  for (NodeId u = 0; u < n; ++u) {
-    for (NodeId v : graph.out_neighbors(u)) unite(u, v);
-    if (graph.directed())
-      for (NodeId v : graph.in_neighbors(u)) unite(u, v);
-  }
-  return components;
-}
-
-std::vector<std::int32_t> compact_labels(std::vector<std::int32_t> labels) {
-  std::vector<std::int32_t> map;
-  std::int32_t next = 0;
-  for (auto& label : labels) {
-    if (label < 0) continue;
-    if (static_cast<std::size_t>(label) >= map.size()) map.resize(label + 1, -1);
-    if (map[label] < 0) map[label] = next++;
-    label = map[label];
-  }
-  return labels;
-}
 
 std::vector<std::int32_t> cluster_qr(const DenseBlock<double>& u) {
   const Eigen::Index n = u.rows(), k = u.cols();
@@ -86,10 +34,10 @@ std::vector<std::int32_t> cluster_qr(const DenseBlock<double>& u) {
   Eigen::JacobiSVD<Eigen::MatrixXd> svd(pivot_block, Eigen::ComputeFullU | Eigen::ComputeFullV);
   const DenseBlock<double> rotation = svd.matrixU() * svd.matrixV().transpose();
   DenseBlock<double> rotated = block_product(u, rotation);
-  tbb::parallel_for(tbb::blocked_range<Eigen::Index>(0, n, 4096), [&](const tbb::blocked_range<Eigen::Index>& r) {
-    for (Eigen::Index i = r.begin(); i < r.end(); ++i) rotated.row(i) = rotated.row(i).cwiseAbs();
-  });
-  return compact_labels(argmax_rows(rotated));
+  parallel_for_nodes(n, [&](Eigen::Index i) { rotated.row(i) = rotated.row(i).cwiseAbs(); });
+  std::vector<std::int32_t> labels = argmax_rows(rotated);
+  compact_labels(labels);
+  return labels;
 }
 
 std::vector<std::int32_t> kmeans_readout(const DenseBlock<double>& points, int k, int n_init, std::uint64_t seed) {
@@ -106,30 +54,27 @@ namespace {
 
 void validate(const Graph& graph, const SpectralOptions& o) {
   require_nonempty(graph, "spectral_clustering");
+  check_options(o, "spectral_clustering");
   const long long n = graph.num_nodes();
-  if (o.k < 0) throw InvalidArgument("spectral_clustering: k must be >= 1 (or 0 to choose by the eigengap), got " + std::to_string(o.k));
   if (o.k > n)
     throw InvalidArgument("spectral_clustering: k = " + std::to_string(o.k) + " exceeds the number of nodes " + std::to_string(n));
   if (o.k == 0 && (o.k_min < 1 || o.k_max < o.k_min))
     throw InvalidArgument("spectral_clustering: need 1 <= k_min <= k_max for eigengap selection, got [" +
                           std::to_string(o.k_min) + ", " + std::to_string(o.k_max) + "]");
-  if (o.n_init < 1) throw InvalidArgument("spectral_clustering: n_init must be >= 1");
-  if (!std::isfinite(o.tau)) throw InvalidArgument("spectral_clustering: tau must be finite");
   detail::check_eigen_options(o.eigen, "spectral_clustering");
 }
 
 }  // namespace
 
-SpectralResult spectral_clustering(const Graph& input, const SpectralOptions& o) {
-  validate(input, o);
+SpectralResult spectral_clustering(const Graph& graph, const SpectralOptions& o) {
+  validate(graph, o);
   report(o.progress, "spectral: setup", 0.0);
-  Graph symmetric;
-  const Graph& graph = input.directed() ? (symmetric = detail::symmetrized(input)) : input;
   const NodeId n = graph.num_nodes();
 
   SpectralResult result;
-  result.components = detail::count_components(graph);
-  result.tau = o.tau >= 0 ? o.tau : (result.components > 1 ? graph.total_volume() / n : 0.0);
+  const std::vector<std::int32_t> components = connected_components(graph);
+  result.components = components.empty() ? 0 : 1 + *std::max_element(components.begin(), components.end());
+  result.tau = o.tau >= 0 ? o.tau : (result.components > 1 ? graph.sym_volume() / n : 0.0);
 
   // Eigengap selection needs lambda_{k_max + 1}; clamp the range to what n allows.
   int nev = o.k;
@@ -144,6 +89,7 @@ SpectralResult spectral_clustering(const Graph& input, const SpectralOptions& o)
   op_options.kind = OperatorKind::SymNormalized;
   op_options.degree_regularization = result.tau;
   op_options.shift = 1.0;  // spectrum in [0, 2]: Spectra's relative tolerance acts on well-scaled values
+  op_options.symmetrize = true;  // a directed graph is clustered on A + A^T
   GraphOperator<double> op(graph, op_options);
   report(o.progress, "spectral: eigenvectors", 0.0);
   detail::EigenPairs pairs = detail::leading_eigenpairs(op, nev, o.eigen, o.seed);
@@ -170,21 +116,18 @@ SpectralResult spectral_clustering(const Graph& input, const SpectralOptions& o)
   result.k = k;
 
   DenseBlock<double> u(n, k);
-  tbb::parallel_for(tbb::blocked_range<NodeId>(0, n, 4096), [&](const tbb::blocked_range<NodeId>& r) {
-    for (NodeId i = r.begin(); i < r.end(); ++i)
-      for (int c = 0; c < k; ++c) u(i, c) = pairs.vectors(i, c);
+  parallel_for_nodes(n, [&](NodeId i) {
+    for (int c = 0; c < k; ++c) u(i, c) = pairs.vectors(i, c);
   });
   pairs.vectors.resize(0, 0);  // the 1e6-node case: free before the readout allocates
   if (o.scaling == SpectralScaling::NgJordanWeiss) {
     normalize_rows(u);
   } else {
-    const auto degrees = graph.out_degrees();
+    const auto degrees = graph.sym_degrees();
     const double tau = result.tau;
-    tbb::parallel_for(tbb::blocked_range<NodeId>(0, n, 4096), [&](const tbb::blocked_range<NodeId>& r) {
-      for (NodeId i = r.begin(); i < r.end(); ++i) {
-        const double d = degrees[i] + tau;
-        u.row(i) *= d > 0 ? 1.0 / std::sqrt(d) : 0.0;
-      }
+    parallel_for_nodes(n, [&](NodeId i) {
+      const double d = degrees[i] + tau;
+      u.row(i) *= d > 0 ? 1.0 / std::sqrt(d) : 0.0;
     });
   }
 

@@ -39,4 +39,11 @@ class IoError : public Error {
   using Error::Error;
 };
 
+/// A run stopped on request (Ctrl-C in the CLI, KeyboardInterrupt in Python). Raised from a Progress
+/// callback between iterations, so nothing half-written is left behind.
+class Cancelled : public Error {
+ public:
+  Cancelled() : Error("cancelled") {}
+};
+
 }  // namespace graphclust

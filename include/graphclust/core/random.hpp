@@ -46,4 +46,21 @@ class Rng {
   std::uint64_t state_[4];
 };
 
+/// Counter-based stream: the index-th 64 random bits of stream (seed, stream), computed without state.
+/// Any element of a parallel loop can draw its own number (dropout masks, initialisation), so the
+/// result cannot depend on how the loop is split. SplitMix64 over a hashed key: a different sequence
+/// per (seed, stream) and well-mixed consecutive indices.
+constexpr std::uint64_t random_bits(std::uint64_t seed, std::uint64_t stream, std::uint64_t index) noexcept {
+  const std::uint64_t key = mix64(seed ^ mix64(stream + 0xD1B54A32D192ED03ULL));
+  return mix64(key + index * 0x9E3779B97F4A7C15ULL);
+}
+
+/// Uniform in [0, 1) with 53 random bits: element `index` of stream (seed, stream).
+constexpr double uniform(std::uint64_t seed, std::uint64_t stream, std::uint64_t index) noexcept {
+  return static_cast<double>(random_bits(seed, stream, index) >> 11) * 0x1.0p-53;
+}
+
+/// Standard normal: element `index` of stream (seed, stream) (Box-Muller on two counter draws).
+double normal(std::uint64_t seed, std::uint64_t stream, std::uint64_t index) noexcept;
+
 }  // namespace graphclust

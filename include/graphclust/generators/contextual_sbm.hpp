@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "graphclust/generators/generators.hpp"
+#include "graphclust/core/describe.hpp"
 #include "graphclust/graph/graph.hpp"
 #include "graphclust/io/io.hpp"
 
@@ -31,6 +32,14 @@ struct AttributedPlantedGraph {
   std::vector<std::int32_t> labels;  ///< block of each node
   FeatureMatrix features;            ///< num_nodes x dims
 };
+
+template <class V>
+void describe(V& v, AttributedPlantedGraph& g) {
+  v.record_type("AttributedPlantedGraph");
+  v("graph", g.graph, "the planted graph");
+  v("labels", g.labels, "block of each node");
+  v("features", g.features, "num_nodes x dims attributes");
+}
 
 AttributedPlantedGraph contextual_sbm(const ContextualSbmOptions& options);
 

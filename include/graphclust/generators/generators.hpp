@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "graphclust/core/describe.hpp"
 #include "graphclust/graph/graph.hpp"
 
 namespace graphclust {
@@ -25,6 +26,13 @@ struct PlantedGraph {
   Graph graph;
   std::vector<std::int32_t> labels;  ///< block of each node
 };
+
+template <class V>
+void describe(V& v, PlantedGraph& g) {
+  v.record_type("PlantedGraph");
+  v("graph", g.graph, "the planted graph");
+  v("labels", g.labels, "block of each node");
+}
 
 /// Planted-partition stochastic block model.
 PlantedGraph stochastic_block_model(const SbmOptions& options);

@@ -8,6 +8,9 @@
 /// * Weighted degrees (row sums; a self-loop of weight w adds w) are computed once at construction
 ///   and shared by every normalisation.
 /// * Node names (strings read from a file) are optional; without them a node's name is its id.
+/// * The symmetric view (for_each_sym, sym_degrees, ...) is what every method that ignores edge
+///   direction works on: A itself for an undirected graph, A + A^T for a directed one (a reciprocated
+///   pair of arcs then counts twice, as in the degree d_out + d_in). Its degrees are computed once.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -105,6 +108,21 @@ class Graph {
   /// Sum of all out-degrees (= 2m for an unweighted undirected graph without self-loops).
   double total_volume() const noexcept { return total_volume_; }
 
+  /// f(v, w) for every edge of the symmetric view around u: out-edges, then (directed) in-edges.
+  template <class F>
+  void for_each_sym(NodeId u, F&& f) const {
+    visit(*out_, u, f);
+    if (directed_) visit(*in_, u, f);
+  }
+  /// Degrees of the symmetric view: out_degrees() when undirected, d_out + d_in when directed.
+  std::span<const double> sym_degrees() const noexcept { return directed_ ? std::span<const double>(sym_degrees_) : out_degrees(); }
+  /// Sum of sym_degrees(): total_volume(), twice that when directed.
+  double sym_volume() const noexcept { return directed_ ? 2 * total_volume_ : total_volume_; }
+  /// Entries for_each_sym(u, ...) visits.
+  std::size_t sym_count(NodeId u) const noexcept {
+    return out_neighbors(u).size() + (directed_ ? in_neighbors(u).size() : 0);
+  }
+
   bool has_names() const noexcept { return !names_.empty(); }
   const std::vector<std::string>& names() const noexcept { return names_; }
   /// The node's name from the input file, or its decimal id.
@@ -138,6 +156,7 @@ class Graph {
   std::shared_ptr<CsrArrays> in_;  // aliases out_ when undirected
   std::vector<double> out_degrees_;
   std::vector<double> in_degrees_;  // empty when undirected
+  std::vector<double> sym_degrees_;  // empty when undirected (out_degrees_ serves)
   double total_volume_ = 0;
   std::vector<std::string> names_;
   std::unordered_map<std::string_view, NodeId> name_index_;  // views into names_

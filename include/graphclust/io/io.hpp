@@ -16,6 +16,7 @@
 
 #include <Eigen/Core>
 
+#include "graphclust/core/progress.hpp"
 #include "graphclust/graph/graph.hpp"
 
 namespace graphclust {
@@ -35,6 +36,9 @@ struct ReadOptions {
   DuplicatePolicy duplicates = DuplicatePolicy::Sum;
   SelfLoopPolicy self_loops = SelfLoopPolicy::Keep;
   bool allow_negative_weights = false;
+  /// Told about input read in a way the user may not expect (in IdMode::Auto, the first non-integer
+  /// token that made every token a name, with its file:line). Empty: nothing is reported.
+  Warning warning;
 };
 
 /// What the parser found before building: the edges plus header hints.
@@ -69,6 +73,19 @@ void write_labels(const std::string& path, const Graph& graph, std::span<const s
 
 /// Dense node features, one row per node (float, row-major: row i is node i's attribute vector).
 using FeatureMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+/// Non-owning row-major view of node attributes (row i = node i's vector): a FeatureMatrix or a numpy
+/// buffer, never copied, so a local call never pays O(n * dims) and a front-end passes a numpy array as it is. Implicit from a FeatureMatrix.
+struct AttributeView {
+  const float* data = nullptr;
+  std::size_t rows = 0;
+  std::size_t cols = 0;
+  AttributeView() = default;
+  AttributeView(const FeatureMatrix& m)  // NOLINT(google-explicit-constructor)
+      : data(m.data()), rows(static_cast<std::size_t>(m.rows())), cols(static_cast<std::size_t>(m.cols())) {}
+  AttributeView(const float* d, std::size_t r, std::size_t c) : data(d), rows(r), cols(c) {}
+  bool empty() const noexcept { return data == nullptr && rows == 0; }
+};
+
 /// Reads the sparse "node dim value" triple format with "# nodes:" and "# dims:" headers into a dense
 /// matrix. NaN/inf values, dims out of range and unknown nodes are ParseErrors.
 FeatureMatrix read_features(const std::string& path, const Graph& graph);

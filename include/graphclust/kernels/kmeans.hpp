@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "graphclust/core/describe.hpp"
 #include "graphclust/kernels/operator.hpp"
 
 namespace graphclust {
@@ -16,6 +17,15 @@ struct KMeansOptions {
   std::uint64_t seed = 0;
 };
 
+template <class V>
+void describe(V& v, KMeansOptions& o) {
+  v("k", o.k, "number of clusters", at_least(1));
+  v("n_init", o.n_init, "restarts; the lowest inertia wins", at_least(1));
+  v("max_iterations", o.max_iterations, "Lloyd iterations per restart", at_least(1));
+  v("tolerance", o.tolerance, "stop when centroids move less than tolerance * mean feature variance", at_least(0));
+  v("seed", o.seed, "random seed of the k-means++ seeding");
+}
+
 struct KMeansResult {
   std::vector<std::int32_t> labels;  ///< 0..k-1 per row
   DenseBlock<double> centroids;      ///< k x d
@@ -23,7 +33,19 @@ struct KMeansResult {
   int iterations = 0;                ///< Lloyd iterations of the winning restart
 };
 
+template <class V>
+void describe(V& v, KMeansResult& r) {
+  v.record_type("KMeansResult");
+  v("labels", r.labels, "cluster of each row, 0..k-1");
+  v("centroids", r.centroids, "k x d centres");
+  v("inertia", r.inertia, "sum of squared distances to the assigned centroid");
+  v("iterations", r.iterations, "Lloyd iterations of the winning restart");
+}
+
 /// Clusters the rows of `points` (n x d). Throws InvalidArgument when k < 1, k > n or a value is not finite.
 KMeansResult kmeans(const DenseBlock<double>& points, const KMeansOptions& options);
+/// The same for float embeddings (what the learned families produce). Distances and centroids are
+/// computed in double either way, so a float block clusters like its exact double image.
+KMeansResult kmeans(const DenseBlock<float>& points, const KMeansOptions& options);
 
 }  // namespace graphclust

@@ -14,6 +14,13 @@
 /// `degree_regularization` tau adds tau to every degree used in a normalisation (regularised
 /// spectral clustering); a zero degree otherwise contributes a zero row/column, never a NaN.
 /// `shift` adds shift * I (Spectra wants N + I so that the wanted end of the spectrum is largest).
+/// `symmetrize` makes every kind act on the graph's symmetric view (Graph::for_each_sym): for a
+/// directed graph A + A^T with degrees d_out + d_in (a reciprocated pair of arcs weighs 2), for an
+/// undirected one A itself. Each row gathers its out-row, then its in-row: no second graph is built.
+/// `self_loop_weight` w replaces A by A + w I *before* normalising, so w counts in the degrees:
+/// SymNormalized is D~_out^-1/2 (A + wI) D~_in^-1/2 and RandomWalk D~_out^-1 (A + wI) with
+/// D~ = D + w (GCN's renormalisation trick, DIGRAC's fill value). Loops already in the graph stay;
+/// w is added on top. `shift` in contrast is added after normalisation, unscaled.
 ///
 /// Each output row is summed in CSR order by exactly one task, so results are bit-identical for
 /// every thread count. GraphOperator<double> is a Spectra operator (rows/cols/perform_op).
@@ -34,6 +41,8 @@ struct OperatorOptions {
   bool transpose = false;
   double degree_regularization = 0.0;
   double shift = 0.0;
+  double self_loop_weight = 0.0;  ///< w >= 0: normalise A + wI (see above)
+  bool symmetrize = false;        ///< act on the symmetric view (see above)
 };
 
 /// Row-major dense block: row i belongs to node i. The layout every SpMM and learned family shares.
@@ -60,12 +69,19 @@ class GraphOperator {
   void apply_block(const DenseBlock<T>& x, DenseBlock<T>& y) const;
   /// Raw form of apply_block on row-major buffers of n*k entries.
   void apply_block(const T* x, T* y, std::size_t k) const;
+  /// Y = alpha * Op X + beta * Y on column sub-blocks, without allocating: x and y point at the first
+  /// of k columns inside row-major buffers whose rows are ldx and ldy entries apart (ld >= k), e.g.
+  /// a slice of a wider block (residuals, gradient accumulation with beta = 1). beta == 0 overwrites
+  /// Y without reading it. X and Y must not overlap.
+  void apply_strided(const T* x, std::size_t ldx, T* y, std::size_t ldy, std::size_t k, T alpha = T{1},
+                     T beta = T{0}) const;
 
  private:
   const Graph* graph_;
   OperatorOptions options_;
   std::size_t n_;
   const CsrArrays* csr_;
+  const CsrArrays* second_ = nullptr;  // in-rows summed after csr_'s rows (symmetric view of a digraph)
   std::vector<T> left_;   // row scaling (empty = identity)
   std::vector<T> right_;  // column scaling (empty = identity)
   std::vector<T> diag_;   // diagonal term (empty = none)

@@ -24,11 +24,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <variant>
 #include <vector>
 
+#include "graphclust/core/describe.hpp"
 #include "graphclust/core/progress.hpp"
 #include "graphclust/graph/graph.hpp"
-#include "graphclust/io/io.hpp"  // FeatureMatrix
+#include "graphclust/io/io.hpp"  // FeatureMatrix, AttributeView
 
 namespace graphclust {
 
@@ -39,18 +41,12 @@ struct SparseVector {
   std::size_t size() const noexcept { return ids.size(); }
 };
 
-/// Non-owning row-major view of node attributes (row i = node i's vector): a FeatureMatrix or a numpy
-/// buffer, never copied, so a local call never pays O(n * dims). Implicit from a FeatureMatrix.
-struct AttributeView {
-  const float* data = nullptr;
-  std::size_t rows = 0;
-  std::size_t cols = 0;
-  AttributeView() = default;
-  AttributeView(const FeatureMatrix& m)  // NOLINT(google-explicit-constructor)
-      : data(m.data()), rows(static_cast<std::size_t>(m.rows())), cols(static_cast<std::size_t>(m.cols())) {}
-  AttributeView(const float* d, std::size_t r, std::size_t c) : data(d), rows(r), cols(c) {}
-  bool empty() const noexcept { return data == nullptr && rows == 0; }
-};
+template <class V>
+void describe(V& v, SparseVector& x) {
+  v.record_type("SparseVector");
+  v("ids", x.ids, "node ids, ascending");
+  v("values", x.values, "the non-zero values");
+}
 
 /// What a local run cost; none of it depends on the graph's size.
 struct LocalWork {
@@ -58,6 +54,14 @@ struct LocalWork {
   std::uint64_t pushes = 0;        ///< push / coordinate steps
   std::uint64_t edge_visits = 0;   ///< adjacency entries read
 };
+
+template <class V>
+void describe(V& v, LocalWork& w) {
+  v.record_type("LocalWork");
+  v("touched", w.touched, "nodes that received state");
+  v("pushes", w.pushes, "push / coordinate steps");
+  v("edge_visits", w.edge_visits, "adjacency entries read");
+}
 
 // ------------------------------------------------------------------------------------------------
 // Approximate personalized PageRank (Andersen, Chung, Lang 2006)
@@ -71,12 +75,29 @@ struct PprOptions {
   std::uint64_t max_pushes = 0;  ///< 0 = no cap (total work is O(1 / (epsilon * alpha)) anyway)
 };
 
+template <class V>
+void describe(V& v, PprOptions& o) {
+  v("alpha", o.alpha, "teleport probability", between(0, 1, true, false));
+  v("epsilon", o.epsilon, "push while r_u >= epsilon * d_u", greater_than(0));
+  v("lazy", o.lazy, "ACL's lazy walk (half of the residual stays); false: the standard walk");
+  v("max_pushes", o.max_pushes, "cap on pushes; 0 = none");
+}
+
 struct PushResult {
   SparseVector pagerank;  ///< the approximation p (support = pushed nodes)
   SparseVector residual;  ///< r on touched nodes (non-zero entries); r_u < epsilon * d_u when converged
   LocalWork work;
   bool converged = true;  ///< false only when max_pushes stopped the run
 };
+
+template <class V>
+void describe(V& v, PushResult& r) {
+  v.record_type("PushResult");
+  v("pagerank", r.pagerank, "the approximation p (support = pushed nodes)");
+  v("residual", r.residual, "r on touched nodes");
+  v("work", r.work, "what the run cost");
+  v("converged", r.converged, "false only when max_pushes stopped the run");
+}
 
 /// Seeds share one unit of starting residual equally (duplicates are merged). A seed with degree 0
 /// keeps all its mass (p = r). Invariant: p + pr(r) = pr(seed vector), hence |p_u - pr_u| <= epsilon * d_u.
@@ -92,20 +113,45 @@ struct FlowDiffusionOptions {
   double source_mass = 0;
   double mass_factor = 10;   ///< used only when source_mass <= 0
   double epsilon = 1e-6;     ///< a node is pushed while m_i > T_i + epsilon; > 0
-  int max_iters = 100;       ///< passes over the active set (>= 1)
+  int max_iterations = 100;       ///< passes over the active set (>= 1)
   std::uint64_t seed = 0;    ///< random order of the nodes inside a pass
+  /// local_cluster() only: the cluster is the best sweep cut of x (ordered by x) instead of its support.
+  bool sweep = false;
 };
+
+template <class V>
+void describe(V& v, FlowDiffusionOptions& o) {
+  v("p", o.p, "p-norm of the primal flow problem", greater_than(1));
+  v("source_mass", o.source_mass, "total source mass over the seeds; <= 0: mass_factor * vol(seeds)");
+  v("mass_factor", o.mass_factor, "source mass per unit of seed volume when source_mass <= 0");
+  v("epsilon", o.epsilon, "a node is pushed while its excess exceeds epsilon", greater_than(0));
+  v("max_iterations", o.max_iterations, "passes over the active set", at_least(1));
+  v("seed", o.seed, "random order of the nodes inside a pass");
+  v("sweep", o.sweep, "local_cluster: best sweep cut of the potentials instead of their support");
+}
 
 /// Weighted flow diffusion: edge weight w_ij * exp(-gamma * ||x_i - x_j||^2) from node attributes.
 struct WeightedFlowOptions : FlowDiffusionOptions {
   double gamma = 0.02;       ///< >= 0; 0 gives plain flow diffusion
 };
 
+template <class V>
+void describe(V& v, WeightedFlowOptions& o) {
+  describe(v, static_cast<FlowDiffusionOptions&>(o));
+  v("gamma", o.gamma, "edge weight w_ij * exp(-gamma * ||x_i - x_j||^2); 0 = plain flow diffusion", at_least(0));
+}
+
 /// Label-based flow diffusion: an edge keeps its weight when both endpoints carry label 1 and is
 /// scaled by `other_weight` otherwise (Back de Luca, Fountoulakis, Yang 2024, section 3).
 struct NoisyLabelOptions : FlowDiffusionOptions {
   double other_weight = 0.05;  ///< in [0, 1]
 };
+
+template <class V>
+void describe(V& v, NoisyLabelOptions& o) {
+  describe(v, static_cast<FlowDiffusionOptions&>(o));
+  v("other_weight", o.other_weight, "weight factor of edges not between two label-1 nodes", between(0, 1));
+}
 
 struct FlowDiffusionResult {
   SparseVector x;                 ///< dual potentials, support = nodes with x_i > 0 (pushed nodes)
@@ -120,6 +166,20 @@ struct FlowDiffusionResult {
   bool converged = false;
   LocalWork work;
 };
+
+template <class V>
+void describe(V& v, FlowDiffusionResult& r) {
+  v.record_type("FlowDiffusionResult");
+  v("x", r.x, "dual potentials (support = pushed nodes)");
+  v("mass", r.mass, "final mass on touched nodes");
+  v("support", r.support, "the cluster: nodes with x > 0, ascending");
+  v("support_conductance", r.support_conductance, "conductance of the support with the diffusion's edge weights");
+  v("source_mass", r.source_mass, "the mass actually used");
+  v("max_excess", r.max_excess, "largest excess left (<= epsilon when converged)");
+  v("passes", r.passes, "passes over the active set");
+  v("converged", r.converged, "false when max_iterations was reached first");
+  v("work", r.work, "what the run cost");
+}
 
 /// Sink capacity T_i = d_i (the graph's weighted degree). Edge weights are the graph's.
 FlowDiffusionResult local_flow_diffusion(const Graph& graph, std::span<const NodeId> seeds,
@@ -160,6 +220,19 @@ struct SweepResult {
   LocalWork work;
 };
 
+template <class V>
+void describe(V& v, SweepResult& r) {
+  v.record_type("SweepResult");
+  v("set", r.set, "best prefix, ascending ids");
+  v("conductance", r.conductance, "its conductance (1 when the vector is empty)");
+  v("best_size", r.best_size, "size of the best prefix");
+  v("order", r.order, "sweep order (decreasing score, ties by id)");
+  v("profile", r.profile, "conductance of each prefix");
+  v("volumes", r.volumes, "volume of each prefix");
+  v("cuts", r.cuts, "cut of each prefix");
+  v("work", r.work, "what the run cost");
+}
+
 /// Sweeps the support of `vector` (zero entries ignored): conductance = cut(S) / min(vol(S), vol(V) -
 /// vol(S)), weighted degrees, directed graphs on A + A^T. Touches only the support and its edges.
 SweepResult sweep_cut(const Graph& graph, const SparseVector& vector, const SweepOptions& options = {});
@@ -171,19 +244,15 @@ SweepResult sweep_cut(const Graph& graph, std::span<const NodeId> ids, std::span
 // ------------------------------------------------------------------------------------------------
 // One call for the CLI / Python / many seeds
 
-enum class LocalMethod { Ppr, Flow, WeightedFlow, NoisyLabels };
+/// The diffusion local_cluster() runs, with its options: PPR push + sweep, or a flow diffusion
+/// (plain, attribute-weighted, or on the noisy-label graph) whose support or sweep is the cluster.
+using LocalMethodOptions = std::variant<PprOptions, FlowDiffusionOptions, WeightedFlowOptions, NoisyLabelOptions>;
 
 struct LocalClusteringOptions {
-  LocalMethod method = LocalMethod::Ppr;
-  PprOptions ppr;
-  WeightedFlowOptions flow;          ///< Flow, WeightedFlow (gamma), NoisyLabels
-  double label_other_weight = 0.05;  ///< NoisyLabels
-  /// Flow methods: true = sweep cut over the potentials x (ordered by x); false = the support of x.
-  /// PPR always sweeps p / d.
-  bool flow_sweep = false;
-  AttributeView attributes;                   ///< WeightedFlow (required); must outlive the call
-  std::span<const std::int32_t> labels;       ///< NoisyLabels (required, one per node)
-  Progress progress;                          ///< "local" with the fraction of seed sets done
+  LocalMethodOptions method = PprOptions{};
+  AttributeView attributes;              ///< WeightedFlowOptions (required); must outlive the call
+  std::span<const std::int32_t> labels;  ///< NoisyLabelOptions (required, one per node)
+  Progress progress;                     ///< "local" with the fraction of seed sets done
 };
 
 struct LocalCluster {
@@ -192,6 +261,15 @@ struct LocalCluster {
   SparseVector vector;          ///< the diffusion vector (PPR: p; flow: x)
   LocalWork work;               ///< diffusion + sweep
 };
+
+template <class V>
+void describe(V& v, LocalCluster& c) {
+  v.record_type("LocalCluster");
+  v("cluster", c.cluster, "the cluster's node ids, ascending");
+  v("conductance", c.conductance, "of the cluster in the input graph");
+  v("vector", c.vector, "the diffusion vector (PPR: p; flow: x)");
+  v("work", c.work, "diffusion + sweep cost");
+}
 
 /// One seed set.
 LocalCluster local_cluster(const Graph& graph, std::span<const NodeId> seeds, const LocalClusteringOptions& options);

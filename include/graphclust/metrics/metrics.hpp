@@ -6,6 +6,7 @@
 #include <span>
 #include <vector>
 
+#include "graphclust/core/describe.hpp"
 #include "graphclust/graph/graph.hpp"
 #include "graphclust/kernels/operator.hpp"
 
@@ -52,6 +53,23 @@ struct FlowImbalance {
   std::vector<double> pairs;      ///< pair_imbalances(), pair order (0,1),(0,2),...,(K-2,K-1)
   double mean_top = 0;            ///< mean of the `top` largest pair values (all pairs when top = 0)
 };
+template <>
+struct EnumTable<ImbalanceNorm> {
+  static constexpr std::array entries{EnumName<ImbalanceNorm>{ImbalanceNorm::Plain, "plain"},
+                                      EnumName<ImbalanceNorm>{ImbalanceNorm::VolSum, "vol_sum"},
+                                      EnumName<ImbalanceNorm>{ImbalanceNorm::VolMax, "vol_max"},
+                                      EnumName<ImbalanceNorm>{ImbalanceNorm::VolMin, "vol_min"}};
+};
+
+template <class V>
+void describe(V& v, FlowImbalance& f) {
+  v.record_type("FlowImbalance");
+  v("cut", f.cut, "K x K flows between clusters");
+  v("volumes", f.volumes, "in- plus out-strength of each cluster");
+  v("pairs", f.pairs, "pair imbalances in pair order (0,1),(0,2),...");
+  v("mean_top", f.mean_top, "mean of the `top` largest pair values");
+}
+
 /// Directed flow imbalance of a hard partition of a directed graph (undirected graphs give 0).
 FlowImbalance flow_imbalance(const Graph& graph, Labels labels, ImbalanceNorm norm = ImbalanceNorm::VolSum, int top = 0);
 

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "graphclust/core/describe.hpp"
 #include "graphclust/core/progress.hpp"
 #include "graphclust/graph/graph.hpp"
 #include "graphclust/kernels/operator.hpp"
@@ -28,6 +29,13 @@ enum class EigenSolverKind {
   Auto,     ///< dense for n <= 256 (or when the Krylov space would not fit), Lanczos otherwise
   Lanczos,  ///< Spectra SymEigsSolver on the sparse operator
   Dense,    ///< form the matrix and call Eigen's SelfAdjointEigenSolver (small graphs only)
+};
+
+template <>
+struct EnumTable<EigenSolverKind> {
+  static constexpr std::array entries{EnumName<EigenSolverKind>{EigenSolverKind::Auto, "auto"},
+                                      EnumName<EigenSolverKind>{EigenSolverKind::Lanczos, "lanczos"},
+                                      EnumName<EigenSolverKind>{EigenSolverKind::Dense, "dense"}};
 };
 
 struct EigenOptions {
@@ -44,6 +52,14 @@ struct EigenOptions {
   int max_iterations = 1000;
 };
 
+template <class V>
+void describe(V& v, EigenOptions& o) {
+  v("solver", o.solver, "eigensolver: auto (dense for small graphs, else Lanczos), lanczos or dense");
+  v("ncv", o.ncv, "Krylov subspace size; 0 = max(2 nev + 1, 20), capped at n", at_least(0));
+  v("tolerance", o.tolerance, "relative residual per Ritz pair", greater_than(0));
+  v("max_iterations", o.max_iterations, "cap on Lanczos restarts (converged = false when reached)", at_least(1));
+}
+
 /// How the eigenvector block U becomes points for the readout.
 enum class SpectralScaling {
   NgJordanWeiss,  ///< rows of U scaled to unit length
@@ -53,6 +69,17 @@ enum class SpectralScaling {
 enum class SpectralReadout {
   KMeans,     ///< shared k-means++ kernel with n_init restarts
   ClusterQR,  ///< Damle, Minden, Ying (2019): column-pivoted QR of U^T; deterministic, no restarts
+};
+
+template <>
+struct EnumTable<SpectralScaling> {
+  static constexpr std::array entries{EnumName<SpectralScaling>{SpectralScaling::NgJordanWeiss, "njw"},
+                                      EnumName<SpectralScaling>{SpectralScaling::ShiMalik, "shi_malik"}};
+};
+template <>
+struct EnumTable<SpectralReadout> {
+  static constexpr std::array entries{EnumName<SpectralReadout>{SpectralReadout::KMeans, "kmeans"},
+                                      EnumName<SpectralReadout>{SpectralReadout::ClusterQR, "cluster_qr"}};
 };
 
 struct SpectralOptions {
@@ -87,6 +114,33 @@ struct SpectralResult {
   int components = 0;      ///< connected components of the (symmetrised) graph, isolated nodes included
 };
 
+template <class V>
+void describe(V& v, SpectralOptions& o) {
+  v("k", o.k, "number of clusters; 0 = choose by the largest eigengap in [k_min, k_max]", at_least(0));
+  v("k_min", o.k_min, "smallest k the eigengap may choose", at_least(1));
+  v("k_max", o.k_max, "largest k the eigengap may choose", at_least(1));
+  v("scaling", o.scaling, "njw: unit-length embedding rows; shi_malik: D^-1/2 U (random-walk eigenvectors)");
+  v("readout", o.readout, "kmeans: k-means++ with n_init restarts; cluster_qr: deterministic column-pivoted QR");
+  v("n_init", o.n_init, "k-means restarts", at_least(1));
+  v("tau", o.tau, "degree regularisation added to every degree; < 0 = automatic (0 if connected, else the mean degree)");
+  describe(v, o.eigen);
+  v("seed", o.seed, "random seed (Lanczos start vector, k-means)");
+}
+
+template <class V>
+void describe(V& v, SpectralResult& r) {
+  v.record_type("SpectralResult");
+  v("labels", r.labels, "cluster of each node, 0..k-1");
+  v("embedding", r.embedding, "n x k points handed to the readout");
+  v("eigenvalues", r.eigenvalues, "leading eigenvalues of D_tau^-1/2 A D_tau^-1/2, largest first");
+  v("k", r.k, "clusters asked for (chosen by the eigengap when options.k == 0)");
+  v("iterations", r.iterations, "Lanczos restarts (0 for the dense solver)");
+  v("matvecs", r.matvecs, "operator applications");
+  v("converged", r.converged, "false when max_iterations was reached first");
+  v("tau", r.tau, "degree regularisation actually used");
+  v("components", r.components, "connected components of the (symmetrised) graph");
+}
+
 /// Clusters an undirected graph. A directed graph is symmetrised first (A + A^T; for unweighted
 /// graphs the union of the arcs). Throws InvalidArgument for an empty graph, k < 0, k > n or a bad
 /// option.
@@ -97,6 +151,12 @@ enum class HermitianVariant {
   Plain,       ///< H itself (the paper's "Herm")
   RandomWalk,  ///< D^-1 H with D the degrees of A + A^T ("Herm_rw"); solved through the similar
                ///< symmetric D^-1/2 H D^-1/2, whose eigenvectors are mapped back by D^-1/2
+};
+
+template <>
+struct EnumTable<HermitianVariant> {
+  static constexpr std::array entries{EnumName<HermitianVariant>{HermitianVariant::RandomWalk, "rw"},
+                                      EnumName<HermitianVariant>{HermitianVariant::Plain, "plain"}};
 };
 
 struct HermitianOptions {
@@ -125,6 +185,29 @@ struct HermitianResult {
   long long matvecs = 0;  ///< applications of the 2n x 2n real operator (2 sparse products each)
   bool converged = true;
 };
+
+template <class V>
+void describe(V& v, HermitianOptions& o) {
+  v("k", o.k, "number of clusters", at_least(2));
+  v("num_pairs", o.num_pairs, "eigenvector pairs; 0 = floor(k/2)", at_least(0));
+  v("variant", o.variant, "rw: D^-1 H (Herm_rw); plain: H itself (Herm)");
+  v("tau", o.tau, "added to the A + A^T degrees of the rw variant", at_least(0));
+  v("n_init", o.n_init, "k-means restarts", at_least(1));
+  describe(v, o.eigen);
+  v("seed", o.seed, "random seed (Lanczos start vector, k-means)");
+}
+
+template <class V>
+void describe(V& v, HermitianResult& r) {
+  v.record_type("HermitianResult");
+  v("labels", r.labels, "cluster of each node, 0..k-1");
+  v("embedding", r.embedding, "n x 2p: [Re g_1 .. Re g_p, Im g_1 .. Im g_p]");
+  v("eigenvalues", r.eigenvalues, "the p largest positive eigenvalues of H (or D^-1/2 H D^-1/2)");
+  v("k", r.k, "clusters asked for");
+  v("iterations", r.iterations, "Lanczos restarts (0 for the dense solver)");
+  v("matvecs", r.matvecs, "applications of the 2n x 2n real operator");
+  v("converged", r.converged, "false when max_iterations was reached first");
+}
 
 /// Hermitian clustering of a directed graph whose clusters are defined by the direction of the
 /// edges between them rather than by density.

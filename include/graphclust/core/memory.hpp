@@ -1,7 +1,8 @@
 #pragma once
-// Private: large buffers backed by transparent huge pages. In virtual machines a 4 KiB page fault
-// can cost ~15 us, so first-touching a few hundred MB of CSR costs more than building it; 2 MiB
-// pages cut the faults 512-fold. Systems without THP (or with it off) simply ignore the advice.
+/// Support for the library and its Python module (not part of the stable API, hence `detail`): large
+/// buffers backed by transparent huge pages. In virtual machines a 4 KiB page fault
+/// can cost ~15 us, so first-touching a few hundred MB of CSR costs more than building it; 2 MiB
+/// pages cut the faults 512-fold. Systems without THP (or with it off) simply ignore the advice.
 #include <sys/mman.h>
 
 #include <cstddef>
