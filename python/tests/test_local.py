@@ -94,6 +94,10 @@ def test_seeds_by_name_and_errors():
         gc.local_flow_diffusion(g, 0, p=1.0)
     with pytest.raises(ValueError):
         gc.local_cluster(g, 0, method="nope")
+    with pytest.raises(ValueError, match="unknown option 'gamma'"):
+        gc.local_cluster(g, 0, method="ppr", gamma=0.5)  # gamma belongs to wfd
+    with pytest.raises(TypeError):
+        gc.local_flow_diffusion(g, 0, mass=3.0)  # the C++ name is source_mass
     with pytest.raises(ValueError):
         gc.local_cluster(g, 0, method="wfd")  # no features
     x = np.zeros((6, 2), dtype=np.float32)
