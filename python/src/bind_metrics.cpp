@@ -84,6 +84,29 @@ void bind_metrics(py::module_& m) {
         py::arg("flow") = std::vector<double>{}, py::arg("seed") = 0,
         "planted-partition SBM -> PlantedGraph (graph, labels); flow (K*K, row-major) orients inter-block edges");
 
+
+  static const std::string dsbm_doc =
+      "Directed SBM with a meta-graph (the DIGRAC benchmark) -> DirectedPlantedGraph (graph, labels, meta_graph).\n\n" +
+      options_doc<DsbmOptions>();
+  m.def(
+      "directed_sbm",
+      [](const py::kwargs& options) {
+        const auto o = options_from<DsbmOptions>(options, "directed_sbm");
+        DirectedPlantedGraph g;
+        {
+          py::gil_scoped_release release;
+          g = directed_sbm(o);
+        }
+        return result_to_python(std::move(g));
+      },
+      dsbm_doc.c_str());
+  m.def(
+      "dsbm_meta_graph",
+      [](const std::string& shape, int k, double eta, bool ambient, std::uint64_t seed) {
+        return to_numpy(dsbm_meta_graph(parse_enum<MetaGraph>(shape, "shape"), k, eta, ambient, seed));
+      },
+      py::arg("shape"), py::arg("k"), py::arg("eta"), py::arg("ambient") = false, py::arg("seed") = 0,
+      "The K x K meta-graph F of the DIGRAC paper (cyclic, path, complete, star, multipartite).");
 }
 
 }  // namespace graphclust::python

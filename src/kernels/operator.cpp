@@ -132,8 +132,8 @@ void spmm_rows(Rows rows, NodeId first, NodeId last, const T* x, std::size_t ldx
 
 template <class T>
 GraphOperator<T>::GraphOperator(const Graph& graph, const OperatorOptions& options)
-    : graph_(&graph), options_(options), n_(graph.num_nodes()), csr_(options.transpose ? &graph.in() : &graph.out()),
-      sign_(1) {
+    : graph_(&graph), options_(options), n_(graph.num_nodes()),
+      csr_(options.transpose != options.reverse ? &graph.in() : &graph.out()), sign_(1) {
   // A + A^T is its own transpose: out-rows then in-rows, whichever way round the scalings go.
   const bool symmetric_view = options.symmetrize && graph.directed();
   if (symmetric_view) {
@@ -149,8 +149,10 @@ GraphOperator<T>::GraphOperator(const Graph& graph, const OperatorOptions& optio
                           std::to_string(options.self_loop_weight));
   // Scalings of the untransposed operator L A R: rows by out-degree, columns by in-degree.
   // Its transpose is R A^T L, so the two scalings swap roles.
-  const auto out_deg = symmetric_view ? graph.sym_degrees() : graph.out_degrees();
-  const auto in_deg = symmetric_view ? graph.sym_degrees() : graph.in_degrees();
+  // `reverse` builds the same operator on A^T, whose out-degrees are A's in-degrees.
+  const bool reversed = options.reverse && !symmetric_view;
+  const auto out_deg = symmetric_view ? graph.sym_degrees() : reversed ? graph.in_degrees() : graph.out_degrees();
+  const auto in_deg = symmetric_view ? graph.sym_degrees() : reversed ? graph.out_degrees() : graph.in_degrees();
   // A loop of weight w adds w to every degree, in and out alike, just as the regularisation does.
   const double tau = options.degree_regularization + options.self_loop_weight;
   std::vector<T> row_scale, col_scale;

@@ -6,4 +6,5 @@ namespace graphclust::detail {
 void register_component_methods(MethodRegistry& registry);  // src/methods/components.cpp
 void register_spectral_methods(MethodRegistry& registry);   // src/spectral/methods.cpp
 void register_local_methods(MethodRegistry& registry);      // src/local/methods.cpp
+void register_digrac_methods(MethodRegistry& registry);     // src/digrac/methods.cpp
 }  // namespace graphclust::detail

@@ -51,6 +51,7 @@ MethodRegistry default_registry() {
   detail::register_component_methods(registry);
   detail::register_spectral_methods(registry);
   detail::register_local_methods(registry);
+  detail::register_digrac_methods(registry);
   return registry;
 }
 

@@ -21,6 +21,10 @@
 /// SymNormalized is D~_out^-1/2 (A + wI) D~_in^-1/2 and RandomWalk D~_out^-1 (A + wI) with
 /// D~ = D + w (GCN's renormalisation trick, DIGRAC's fill value). Loops already in the graph stay;
 /// w is added on top. `shift` in contrast is added after normalisation, unscaled.
+/// `reverse` builds the operator on the reversed graph (A^T in place of A, in- and out-degrees
+/// swapped): RandomWalk then row-normalises A^T by in-degree, D_in^-1 A^T, which `transpose`
+/// (A^T D_out^-1) is not — DIGRAC's target branch. `transpose` still applies on top. No effect on
+/// undirected graphs or with `symmetrize`.
 ///
 /// Each output row is summed in CSR order by exactly one task, so results are bit-identical for
 /// every thread count. GraphOperator<double> is a Spectra operator (rows/cols/perform_op).
@@ -43,6 +47,7 @@ struct OperatorOptions {
   double shift = 0.0;
   double self_loop_weight = 0.0;  ///< w >= 0: normalise A + wI (see above)
   bool symmetrize = false;        ///< act on the symmetric view (see above)
+  bool reverse = false;           ///< act on the reversed graph A^T (see above)
 };
 
 /// Row-major dense block: row i belongs to node i. The layout every SpMM and learned family shares.

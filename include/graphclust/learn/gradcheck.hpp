@@ -12,11 +12,14 @@
 namespace graphclust::learn {
 
 struct GradCheckOptions {
-  double step = 1e-6;            ///< h, relative to max(1, |p|)
+  /// h, relative to max(1, |p|). Central differences err by O(h^2) (truncation) plus about
+  /// 1e-16 |L| / h (round-off of L): 1e-5 balances the two for losses of order 1.
+  double step = 1e-5;
   double tolerance = 1e-5;       ///< largest accepted relative error
-  /// Errors are relative to max(|analytic|, |numeric|, scale_floor): gradients far below the floor
-  /// are compared absolutely, so round-off on near-zero entries does not fail the check.
-  double scale_floor = 1e-6;
+  /// Errors are relative to max(|analytic|, |numeric|, scale_floor): gradients below the floor are
+  /// compared absolutely (to tolerance * scale_floor), since their difference quotients are mostly
+  /// round-off.
+  double scale_floor = 1e-4;
   int max_entries = 0;           ///< entries checked per parameter (0 = all; otherwise a seeded sample)
   std::uint64_t seed = 0;        ///< for the sample, and the tape seed of every evaluation
 };
