@@ -21,4 +21,5 @@ PYBIND11_MODULE(_graphclust, m) {
   graphclust::python::bind_metrics(m);
   graphclust::python::bind_local(m);
   graphclust::python::bind_methods(m);
+  graphclust::python::bind_digrac(m);
 }

@@ -209,7 +209,7 @@ void product_into(const DenseBlock<T>& a, const DenseBlock<T>& w, DenseBlock<T>&
     if (!accumulate) c.setZero();
     return;
   }
-  for_each_row_tile(static_cast<std::size_t>(a.rows()), kDenseTile, [&](std::size_t begin, std::size_t end) {
+  for_each_chunk(static_cast<std::size_t>(a.rows()), kDenseTile, [&](std::size_t, std::size_t begin, std::size_t end) {
     const auto len = static_cast<Eigen::Index>(end - begin), first = static_cast<Eigen::Index>(begin);
     auto out = c.middleRows(first, len);
     const auto in = a.middleRows(first, len);

@@ -8,22 +8,15 @@
 #include <span>
 #include <vector>
 
-#include "graphclust/core/parallel.hpp"
 #include "graphclust/kernels/operator.hpp"
 
 namespace graphclust {
 
-/// Rows per tile of the dense products below. Fixed, because where a GEMM's row range starts and
-/// ends changes its rounding (Eigen treats leftover rows with other kernels): tiles that followed
-/// the thread count would make results follow it too.
+/// Rows per tile of the dense products below (for_each_chunk). Fixed, because where a GEMM's row
+/// range starts and ends changes its rounding (Eigen treats leftover rows with other kernels): tiles
+/// that followed the thread count would make results follow it too. Smaller than block_product's
+/// tiles: training blocks are narrow, and a few thousand rows should still use both cores.
 inline constexpr std::size_t kDenseTile = 256;
-
-/// f(begin, end) on the fixed tiles of `tile` rows covering [0, n), tiles in parallel.
-template <class F>
-void for_each_row_tile(std::size_t n, std::size_t tile, F&& f) {
-  const std::size_t tiles = (n + tile - 1) / tile;
-  parallel_for_nodes(tiles, [&](std::size_t t) { f(t * tile, std::min(n, (t + 1) * tile)); }, 1);
-}
 
 /// C = A W (C += A W when `accumulate`) for an n x k block A and a small k x m matrix W, on fixed row
 /// tiles: bit-identical for any thread count, and no allocation once C has its n x m shape.
