@@ -66,4 +66,34 @@ run_cli(0 out local ${SRC}/graphs/karate.txt --seed-nodes 1 --method flow --swee
 expect("${out}" "cluster size:")
 run_cli(1 out local ${SRC}/graphs/karate.txt --seed-nodes 1 --method ppr --gamma 0.5 --quiet)
 expect("${out}" "--gamma is not an option of method 'ppr'")
+# issue 17, defect 2: a UTF-8 byte-order mark does not turn "0" into a name the labels file lacks
+string(ASCII 239 187 191 bom)
+file(WRITE ${WORK}/bom.txt "${bom}0 1\n1 2\n2 0\n3 4\n4 5\n5 3\n")
+file(WRITE ${WORK}/plain.labels "0 0\n1 0\n2 0\n3 1\n4 1\n5 1\n")
+file(WRITE ${WORK}/bom.labels "${bom}0 0\n1 0\n2 0\n3 1\n4 1\n5 1\n")
+foreach(labels plain.labels bom.labels)
+  run_cli(0 out cluster ${WORK}/bom.txt --method components --labels ${WORK}/${labels} --quiet)
+  expect("${out}" "ARI: 1.0000")
+  if(out MATCHES "warning")
+    message(FATAL_ERROR "the byte-order mark was read as part of a node: ${out}")
+  endif()
+endforeach()
+
+# defect 4: one non-integer token switches every id to a name; say so even with --quiet
+file(WRITE ${WORK}/typo.txt "0 1\n1 2\n2 x3\n3 0\n")
+run_cli(0 out info ${WORK}/typo.txt --quiet)
+expect("${out}" "warning: [^\n]*typo.txt:3: 'x3' is not an integer node id")
+run_cli(0 out info ${WORK}/typo.txt --quiet --ids names)
+if(out MATCHES "warning")
+  message(FATAL_ERROR "--ids names asked for names, yet: ${out}")
+endif()
+
+# defect 5: stderr here is a pipe, not a terminal: one line per stage, no carriage-return redraws
+run_cli(0 out cluster ${SRC}/graphs/karate.txt --method spectral -k 2)
+string(FIND "${out}" "\r" carriage_return)
+if(NOT carriage_return EQUAL -1)
+  message(FATAL_ERROR "progress redraws with \\r when stderr is not a terminal:\n${out}")
+endif()
+expect("${out}" "spectral: eigenvectors\n")
+
 message(STATUS "CLI end-to-end checks passed")

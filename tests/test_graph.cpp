@@ -9,6 +9,7 @@
 #include "graphclust/generators/generators.hpp"
 #include "graphclust/graph/boost_adapter.hpp"
 #include "graphclust/graph/graph.hpp"
+#include "graphclust/graph/partition.hpp"
 
 using namespace graphclust;
 
@@ -186,4 +187,61 @@ TEST(BoostAdapter, WeakAndStrongComponentsOfADigraph) {
   auto [b, end] = out_edges(NodeId{0}, DirectedBoostView{g});
   for (; b != end; ++b) total += get(weights, *b);
   EXPECT_DOUBLE_EQ(total, 1.0);
+}
+
+TEST(Graph, SymmetricViewIsAPlusATransposeComputedOnce) {
+  EdgeList e;
+  e.sources = {0, 1, 0, 2, 3};
+  e.targets = {1, 0, 2, 2, 1};
+  e.weights = {1.5f, 0.5f, 2.0f, 4.0f, 1.0f};
+  e.num_nodes = 5;  // node 4 isolated
+  const Graph g = build_graph(e, {.directed = true});
+  // 0 -> 1 and 1 -> 0 both count: A + A^T, not the union of the arcs.
+  std::vector<std::pair<NodeId, Weight>> seen;
+  g.for_each_sym(1, [&](NodeId v, Weight w) { seen.emplace_back(v, w); });
+  EXPECT_EQ(seen, (std::vector<std::pair<NodeId, Weight>>{{0, 0.5f}, {0, 1.5f}, {3, 1.0f}}));  // out-row, then in-row
+  EXPECT_EQ(g.sym_count(1), 3u);
+  EXPECT_EQ(g.sym_count(4), 0u);
+  for (NodeId u = 0; u < g.num_nodes(); ++u) {
+    double sum = 0;
+    g.for_each_sym(u, [&](NodeId, Weight w) { sum += w; });
+    EXPECT_DOUBLE_EQ(g.sym_degrees()[u], sum);
+    EXPECT_DOUBLE_EQ(g.sym_degrees()[u], g.out_degrees()[u] + g.in_degrees()[u]);
+  }
+  EXPECT_DOUBLE_EQ(g.sym_degrees()[2], 2.0 + 4.0 + 4.0);  // a self-loop appears in both rows
+  EXPECT_DOUBLE_EQ(g.sym_volume(), 2 * g.total_volume());
+
+  const Graph u = triangle_plus_isolated();  // undirected: the view is A itself, degrees not copied
+  EXPECT_EQ(u.sym_degrees().data(), u.out_degrees().data());
+  EXPECT_DOUBLE_EQ(u.sym_volume(), u.total_volume());
+  EXPECT_EQ(u.sym_count(0), 2u);
+}
+
+TEST(Partition, ConnectedComponentsOfTheSymmetricViewInFirstAppearanceOrder) {
+  EdgeList e;
+  e.sources = {5, 3, 1};
+  e.targets = {4, 0, 6};  // arcs only one way: weak components
+  e.num_nodes = 8;
+  const Graph g = build_graph(e, {.directed = true});
+  EXPECT_EQ(connected_components(g), (std::vector<std::int32_t>{0, 1, 2, 0, 3, 3, 1, 4}));
+  const Graph u = triangle_plus_isolated();
+  EXPECT_EQ(connected_components(u), (std::vector<std::int32_t>{0, 0, 0, 1}));
+  const auto sbm = stochastic_block_model({{500, 500}, 0.02, 0.0, false, {}, 3});
+  const auto labels = connected_components(sbm.graph);
+  std::vector<std::int32_t> boost_labels(sbm.graph.num_nodes());
+  const int count = boost::connected_components(
+      UndirectedBoostView{sbm.graph},
+      boost::make_iterator_property_map(boost_labels.begin(), boost::typed_identity_property_map<NodeId>()));
+  EXPECT_EQ(compact_labels(boost_labels), count);
+  EXPECT_EQ(labels, boost_labels);
+}
+
+TEST(Partition, CompactLabelsKeepsUnlabelledNodes) {
+  std::vector<std::int32_t> labels{7, -1, 3, 7, 0, -1, 3};
+  EXPECT_EQ(compact_labels(labels), 3);
+  EXPECT_EQ(labels, (std::vector<std::int32_t>{0, -1, 1, 0, 2, -1, 1}));
+  std::vector<std::int32_t> none;
+  EXPECT_EQ(compact_labels(none), 0);
+  std::vector<std::int32_t> bad{0, -2};
+  EXPECT_THROW(compact_labels(bad), InvalidArgument);
 }

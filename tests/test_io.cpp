@@ -290,3 +290,82 @@ TEST(EdgeListParser, RandomGarbageGivesTypedErrorsNeverCrashes) {
   EXPECT_GT(parsed, 0);
   EXPECT_GT(rejected, 0);
 }
+
+// --- issue 17, defects 2-4 -------------------------------------------------------------------------
+
+TEST(EdgeListParser, Utf8ByteOrderMarkIsStripped) {
+  // With the BOM read as part of the first token, "0" became a name and every id a name with it.
+  const auto p = parse_edge_list("\xEF\xBB\xBF" "0 1\n1 2\n", "g.txt");
+  EXPECT_TRUE(p.edges.names.empty());
+  EXPECT_EQ(p.edges.sources, (std::vector<NodeId>{0, 1}));
+  const auto h = parse_edge_list("\xEF\xBB\xBF# directed: true\n# nodes: 4\n0 1\n", "g.txt");
+  EXPECT_EQ(h.directed_hint, std::optional<bool>(true));
+  EXPECT_EQ(h.edges.num_nodes, 4u);
+  const auto named = parse_edge_list("\xEF\xBB\xBF" "a b\n", "g.txt");
+  EXPECT_EQ(named.edges.names, (std::vector<std::string>{"a", "b"}));
+
+  TempDir dir;
+  const Graph g = read_edge_list(dir.file("g.txt", "\xEF\xBB\xBF" "0 1\n1 2\n"));
+  EXPECT_FALSE(g.has_names());
+  EXPECT_EQ(read_labels(dir.file("l.txt", "\xEF\xBB\xBF" "0 1\n1 1\n2 0\n"), g), (std::vector<std::int32_t>{1, 1, 0}));
+  const FeatureMatrix f = read_features(dir.file("f.txt", "\xEF\xBB\xBF# nodes: 3\n# dims: 2\n0 1 2.5\n"), g);
+  EXPECT_EQ(f.cols(), 2);
+  EXPECT_FLOAT_EQ(f(0, 1), 2.5f);
+  const Graph mtx = read_matrix_market(
+      dir.file("g.mtx", "\xEF\xBB\xBF%%MatrixMarket matrix coordinate pattern symmetric\n2 2 1\n2 1\n"));
+  EXPECT_EQ(mtx.num_edges(), 1u);
+}
+
+TEST(EdgeListParser, NamesMustBeValidUtf8) {
+  const std::string bad[] = {"\xFF", "a\xC3", "\xC0\x80", "\xED\xA0\x80", "\xF4\x90\x80\x80", "ab\x80"};
+  for (const std::string& name : bad) {
+    expect_parse_error("a b\nc " + name + "\n", 2, "not valid UTF-8");
+    ReadOptions names;
+    names.ids = IdMode::Names;
+    expect_parse_error("x y\n" + name + " z\n", 2, "not valid UTF-8", names);
+  }
+  try {
+    parse_edge_list("a \xFF\n", "g.txt");
+  } catch (const ParseError& e) {  // the message itself stays valid UTF-8: the byte is named, not copied
+    EXPECT_NE(std::string(e.what()).find("byte 0xFF at position 1"), std::string::npos) << e.what();
+    EXPECT_EQ(std::string(e.what()).find('\xFF'), std::string::npos);
+  }
+  const auto ok = parse_edge_list("caf\xC3\xA9 \xE6\x97\xA5\xE6\x9C\xAC\n\xF0\x9F\x98\x80 x\n", "g.txt");
+  EXPECT_EQ(ok.edges.names.size(), 4u);
+  EXPECT_EQ(ok.edges.names[0], "caf\xC3\xA9");
+}
+
+TEST(EdgeListParser, AutoIdsWarnOnceWhenATokenTurnsEveryIdIntoAName) {
+  std::vector<std::string> warnings;
+  ReadOptions o;
+  o.warning = [&](std::string_view message) { warnings.emplace_back(message); };
+  const auto p = parse_edge_list("# c\n0 1\n1 2\n2 x7\n3 y\n", "g.txt", o);
+  EXPECT_EQ(p.edges.names.size(), 6u);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("g.txt:4:"), std::string::npos) << warnings[0];
+  EXPECT_NE(warnings[0].find("'x7'"), std::string::npos) << warnings[0];
+  EXPECT_EQ(warnings[0].find('\n'), std::string::npos);
+
+  warnings.clear();
+  parse_edge_list("0 1\n1 2\n", "g.txt", o);  // integers: nothing to say
+  o.ids = IdMode::Names;
+  parse_edge_list("0 1\n1 x\n", "g.txt", o);  // asked for names: nothing to say
+  EXPECT_TRUE(warnings.empty());
+  // The library itself never prints: without a callback the same input is simply read.
+  testing::internal::CaptureStderr();
+  parse_edge_list("0 1\n1 x\n", "g.txt");
+  EXPECT_EQ(testing::internal::GetCapturedStderr(), "");
+}
+
+TEST(EdgeListParser, AutoIdsWarningNamesTheFirstTokenAcrossParallelChunks) {
+  std::string text;
+  for (int i = 0; i < 400000; ++i) text += std::to_string(i) + " " + std::to_string(i + 1) + "\n";
+  text += "oops 1\n";
+  for (int i = 0; i < 400000; ++i) text += "later" + std::to_string(i) + " 1\n";
+  std::vector<std::string> warnings;
+  ReadOptions o;
+  o.warning = [&](std::string_view message) { warnings.emplace_back(message); };
+  parse_edge_list(text, "big.txt", o);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("big.txt:400001: 'oops'"), std::string::npos) << warnings[0];
+}

@@ -22,8 +22,7 @@ Eigen::MatrixXd dense_adjacency(const Graph& g) {
   return a;
 }
 
-Eigen::MatrixXd dense_operator(const Graph& g, OperatorKind kind, bool transpose, double tau, double shift) {
-  const Eigen::MatrixXd a = dense_adjacency(g);
+Eigen::MatrixXd dense_operator(const Eigen::MatrixXd& a, OperatorKind kind, bool transpose, double tau, double shift) {
   const Eigen::VectorXd dout = a.rowwise().sum(), din = a.colwise().sum().transpose();
   auto inv = [&](const Eigen::VectorXd& d, double power) {
     Eigen::VectorXd r(d.size());
@@ -43,6 +42,10 @@ Eigen::MatrixXd dense_operator(const Graph& g, OperatorKind kind, bool transpose
   }
   if (transpose) op.transposeInPlace();
   return op + shift * id;
+}
+
+Eigen::MatrixXd dense_operator(const Graph& g, OperatorKind kind, bool transpose, double tau, double shift) {
+  return dense_operator(dense_adjacency(g), kind, transpose, tau, shift);
 }
 
 PlantedGraph weighted_digraph() {
@@ -211,4 +214,39 @@ TEST(KMeans, DuplicatePointsStayFinite) {
   const KMeansResult r = kmeans(x, {3, 2, 20, 1e-4, 0});
   for (auto l : r.labels) EXPECT_TRUE(l >= 0 && l < 3);
   EXPECT_TRUE(r.centroids.allFinite());
+}
+
+TEST(Operator, SymmetrizeActsOnAPlusATransposeWithoutACopy) {
+  const Graph g = weighted_digraph().graph;
+  const Eigen::MatrixXd a = dense_adjacency(g), at = a.transpose(), s = a + at;
+  std::size_t reciprocated = 0;
+  for (Eigen::Index i = 0; i < a.size(); ++i) reciprocated += a.data()[i] != 0 && at.data()[i] != 0;
+  ASSERT_GT(reciprocated, 0u);  // pairs of opposite arcs, which A + A^T adds up
+  for (auto kind : {OperatorKind::Adjacency, OperatorKind::SymNormalized, OperatorKind::RandomWalk,
+                    OperatorKind::Laplacian, OperatorKind::SymLaplacian, OperatorKind::RandomWalkLaplacian})
+    for (bool transpose : {false, true})
+      for (double tau : {0.0, 0.75}) {
+        OperatorOptions o{kind, transpose, tau, 0.25};
+        o.symmetrize = true;
+        const Eigen::MatrixXd reference = dense_operator(s, kind, transpose, tau, 0.25);
+        const GraphOperator<double> op(g, o);
+        Rng rng(3);
+        Eigen::VectorXd x(g.num_nodes()), y(g.num_nodes());
+        for (auto& v : x) v = rng.uniform() - 0.5;
+        op.apply(std::span<const double>(x.data(), x.size()), std::span<double>(y.data(), y.size()));
+        EXPECT_LT((y - reference * x).norm(), 1e-10 * (1 + x.norm())) << static_cast<int>(kind) << transpose << tau;
+        DenseBlock<double> xb(g.num_nodes(), 3), yb;
+        for (Eigen::Index i = 0; i < xb.size(); ++i) xb.data()[i] = rng.uniform();
+        op.apply_block(xb, yb);
+        EXPECT_LT((Eigen::MatrixXd(yb) - reference * Eigen::MatrixXd(xb)).norm(), 1e-10) << static_cast<int>(kind);
+      }
+  // On an undirected graph the symmetric view is A itself: the same bits as without the flag.
+  const Graph u = stochastic_block_model({{30, 30}, 0.2, 0.05, false, {}, 2}).graph;
+  OperatorOptions plain{OperatorKind::SymNormalized, false, 0.5, 1.0}, sym = plain;
+  sym.symmetrize = true;
+  std::vector<double> x(u.num_nodes()), y1(x.size()), y2(x.size());
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = std::sin(1.0 + i);
+  GraphOperator<double>(u, plain).apply(x, y1);
+  GraphOperator<double>(u, sym).apply(x, y2);
+  EXPECT_EQ(y1, y2);
 }

@@ -781,6 +781,16 @@ TEST(LearnOptim, AdamMatchesTheReferenceUpdate) {
     }
   }
   EXPECT_EQ(adam.steps(), 3);
+  // A parameter first reached later gets bias correction from its own first update (as torch).
+  Parameter<double> late("late", 1, 1);
+  late.value << 1.0;
+  learn::Adam<double> two({&p, &late}, {.learning_rate = 0.1});
+  p.grad.setConstant(1, 2, 1.0);
+  two.step();  // late has no gradient yet: untouched
+  EXPECT_EQ(late.value(0, 0), 1.0);
+  late.grad.setConstant(1, 1, 4.0);
+  two.step();
+  EXPECT_NEAR(late.value(0, 0), 1.0 - 0.1, 1e-9);  // first step: m_hat / sqrt(v_hat) = sign(g), up to eps
 }
 
 TEST(LearnOptim, SgdWithMomentumAndDecay) {

@@ -10,6 +10,7 @@
 #include "graphclust/generators/generators.hpp"
 #include "graphclust/metrics/metrics.hpp"
 #include "graphclust/spectral/spectral.hpp"
+#include "spectral/eigensolver.hpp"
 
 using namespace graphclust;
 
@@ -369,4 +370,51 @@ TEST(HermitianClustering, EmbeddingIsComplexOrthonormalAndThreadIndependent) {
   EXPECT_TRUE(one.embedding == two.embedding);
   const Eigen::MatrixXcd gram = complex_block(one.embedding).adjoint() * complex_block(one.embedding);
   EXPECT_LT((gram - Eigen::MatrixXcd::Identity(2, 2)).norm(), 1e-8);
+}
+
+TEST(SpectralClustering, DirectedInputIsClusteredOnAPlusATransposeWithoutACopy) {
+  // A digraph with reciprocated pairs: A + A^T gives them weight 2, and spectral_clustering must
+  // equal spectral clustering of that weighted undirected graph built explicitly.
+  const auto g = stochastic_block_model({.sizes = {400, 400, 400}, .p_in = 0.03, .p_out = 0.004, .directed = true, .seed = 12});
+  EdgeList e;
+  e.num_nodes = g.graph.num_nodes();
+  for (NodeId u = 0; u < g.graph.num_nodes(); ++u)
+    g.graph.for_each_out(u, [&](NodeId v, Weight) {
+      e.sources.push_back(u);
+      e.targets.push_back(v);
+      e.weights.push_back(1.0f);
+    });
+  const Graph explicit_sym = build_graph(e);  // undirected, duplicates summed: A + A^T
+  std::size_t reciprocated = 0;
+  for (NodeId u = 0; u < explicit_sym.num_nodes(); ++u)
+    for (Weight w : explicit_sym.out_weights(u)) reciprocated += w == 2.0f;
+  ASSERT_GT(reciprocated, 0u);
+  for (auto scaling : {SpectralScaling::NgJordanWeiss, SpectralScaling::ShiMalik}) {
+    SpectralOptions o;
+    o.k = 3;
+    o.scaling = scaling;
+    const auto direct = spectral_clustering(g.graph, o);
+    const auto reference = spectral_clustering(explicit_sym, o);
+    EXPECT_DOUBLE_EQ(adjusted_rand_index(g.labels, direct.labels), 1.0);
+    EXPECT_DOUBLE_EQ(adjusted_rand_index(reference.labels, direct.labels), 1.0);
+    ASSERT_EQ(direct.eigenvalues.size(), reference.eigenvalues.size());
+    for (std::size_t i = 0; i < direct.eigenvalues.size(); ++i)
+      EXPECT_NEAR(direct.eigenvalues[i], reference.eigenvalues[i], 1e-9);
+    EXPECT_EQ(direct.components, reference.components);
+    EXPECT_DOUBLE_EQ(direct.tau, reference.tau);
+  }
+}
+
+TEST(Eigensolver, PinnedSpectraInternalsAreSelected) {
+  // eigensolver.hpp specialises Spectra 1.0.1's internal ArnoldiOp (see the measured reason there).
+  // This fails to compile if Spectra's template changes shape, and fails if Spectra stops
+  // selecting the specialisation for our operator wrapper.
+#if SPECTRA_VERSION == 10001
+  using Wrapped = detail::SpectraOperator<GraphOperator<double>>;
+  EXPECT_TRUE((Spectra::ArnoldiOp<double, Wrapped, Spectra::IdentityBOp>::graphclust_parallel));
+  EXPECT_TRUE(detail::kParallelArnoldi);
+#else
+  EXPECT_FALSE(detail::kParallelArnoldi);
+  GTEST_SKIP() << "Spectra " << SPECTRA_VERSION << " is not the pinned 1.0.1: the specialisation is compiled out";
+#endif
 }

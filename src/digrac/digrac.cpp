@@ -195,6 +195,27 @@ DenseBlock<float> hermitian_features(const Graph& graph, int k, std::uint64_t se
   return x;
 }
 
+double flow_imbalance_objective(const Graph& graph, std::span<const std::int32_t> labels, int k, ImbalanceNorm norm,
+                                ImbalanceSelection selection, int num_pairs) {
+  require_nonempty(graph, "flow_imbalance_objective");
+  if (labels.size() != graph.num_nodes())
+    throw InvalidArgument("flow_imbalance_objective: " + std::to_string(labels.size()) + " labels for " +
+                          std::to_string(graph.num_nodes()) + " nodes");
+  if (k < 2) throw InvalidArgument("flow_imbalance_objective: k must be >= 2, got " + std::to_string(k));
+  if (num_pairs < 0) throw InvalidArgument("flow_imbalance_objective: num_pairs must be >= 0");
+  DenseBlock<double> onehot = DenseBlock<double>::Zero(graph.num_nodes(), k);
+  for (NodeId i = 0; i < graph.num_nodes(); ++i) {
+    if (labels[i] < -1 || labels[i] >= k)
+      throw InvalidArgument("flow_imbalance_objective: label " + std::to_string(labels[i]) + " of node " +
+                            std::to_string(i) + " is outside [-1, k)");
+    if (labels[i] >= 0) onehot(i, labels[i]) = 1;
+  }
+  // The same loss the model trains on, in double: one definition of the objective, not two.
+  const digrac_detail::ImbalanceContext<double> context(graph, k);
+  learn::Tape<double> tape;
+  return 1.0 - digrac_detail::imbalance_loss(tape.constant(onehot), context, norm, selection, num_pairs).item();
+}
+
 DigracResult digrac(const Graph& graph, const DigracOptions& options, AttributeView features) {
   digrac_detail::validate(graph, options, features);
   DenseBlock<float> x;
@@ -210,9 +231,10 @@ DigracResult digrac(const Graph& graph, const DigracOptions& options, AttributeV
                                             : digrac_detail::train_digrac<float>(graph, options, x);
   r.hermitian_features = built;
   r.feature_dims = static_cast<int>(x.cols());
-  const int pairs = options.num_pairs > 0 ? options.num_pairs : 0;
-  r.imbalance_sort_vol_sum = flow_imbalance(graph, r.labels, ImbalanceNorm::VolSum, pairs).mean_top;
-  r.imbalance_naive_vol_sum = flow_imbalance(graph, r.labels, ImbalanceNorm::VolSum, 0).mean_top;
+  r.imbalance_sort_vol_sum = flow_imbalance_objective(graph, r.labels, options.k, ImbalanceNorm::VolSum,
+                                                      ImbalanceSelection::Sort, options.num_pairs);
+  r.imbalance_naive_vol_sum =
+      flow_imbalance_objective(graph, r.labels, options.k, ImbalanceNorm::VolSum, ImbalanceSelection::Naive, 0);
   return r;
 }
 

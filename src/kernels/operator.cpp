@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <type_traits>
 
 #include "graphclust/core/error.hpp"
 #include "graphclust/core/memory.hpp"
@@ -61,16 +62,21 @@ inline void gather_row(const CsrArrays& csr, NodeId i, const T* __restrict x, T 
 template <class T, bool Weighted, bool Left, bool Diag>
 void spmv_rows(Rows rows, NodeId first, NodeId last, const T* __restrict x, const T* __restrict x_unscaled,
                T* __restrict y, const T* __restrict left, const T* __restrict diag, T sign) {
-  for (NodeId i = first; i < last; ++i) {
-    T a[4] = {0, 0, 0, 0};
-    gather_row<T, Weighted>(*rows.first, i, x, a);
-    if (rows.second) gather_row<T, Weighted>(*rows.second, i, x, a);
-    T acc = (a[0] + a[1]) + (a[2] + a[3]);
-    if constexpr (Left) acc *= left[i];
-    T out = sign * acc;
-    if constexpr (Diag) out += diag[i] * x_unscaled[i];
-    y[i] = out;
-  }
+  // The symmetric case is decided once per block, not per row: -O2 does not unswitch loops.
+  auto run = [&](auto symmetric) {
+    for (NodeId i = first; i < last; ++i) {
+      T a[4] = {0, 0, 0, 0};
+      gather_row<T, Weighted>(*rows.first, i, x, a);
+      if constexpr (decltype(symmetric)::value) gather_row<T, Weighted>(*rows.second, i, x, a);
+      T acc = (a[0] + a[1]) + (a[2] + a[3]);
+      if constexpr (Left) acc *= left[i];
+      T out = sign * acc;
+      if constexpr (Diag) out += diag[i] * x_unscaled[i];
+      y[i] = out;
+    }
+  };
+  if (rows.second) run(std::true_type{});
+  else run(std::false_type{});
 }
 
 /// One panel of P columns [c0, c0 + P) of Y = Op X: the P accumulators live in registers while the

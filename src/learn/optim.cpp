@@ -68,21 +68,22 @@ Adam<T>::Adam(std::vector<Parameter<T>*> parameters, const AdamOptions& options)
     m_.push_back(DenseBlock<T>::Zero(p->value.rows(), p->value.cols()));
     v_.push_back(DenseBlock<T>::Zero(p->value.rows(), p->value.cols()));
   }
+  parameter_steps_.assign(this->parameters_.size(), 0);
 }
 
 template <class T>
 void Adam<T>::step() {
   ++steps_;
-  const double t = static_cast<double>(steps_);
   const T b1 = static_cast<T>(options_.beta1), b2 = static_cast<T>(options_.beta2);
-  const T step_size = static_cast<T>(options_.learning_rate / (1.0 - std::pow(options_.beta1, t)));
-  const T bc2_sqrt = static_cast<T>(std::sqrt(1.0 - std::pow(options_.beta2, t)));
   const T eps = static_cast<T>(options_.epsilon), decay = static_cast<T>(options_.weight_decay);
   for (std::size_t k = 0; k < this->parameters_.size(); ++k) {
     Parameter<T>& p = *this->parameters_[k];
     if (!grad_present(&p)) continue;
     require(m_[k].rows() == p.value.rows() && m_[k].cols() == p.value.cols(),
             "Adam: parameter '" + p.name + "' changed shape to " + shape(p.value));
+    const double t = static_cast<double>(++parameter_steps_[k]);
+    const T step_size = static_cast<T>(options_.learning_rate / (1.0 - std::pow(options_.beta1, t)));
+    const T bc2_sqrt = static_cast<T>(std::sqrt(1.0 - std::pow(options_.beta2, t)));
     T* x = p.value.data();
     const T* g = p.grad.data();
     T* m = m_[k].data();

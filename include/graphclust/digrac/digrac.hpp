@@ -18,6 +18,7 @@
 /// O((n + m) hidden) memory: no n x n matrix anywhere. Graphs without node features get Hermitian
 /// features, computed by the spectral family's Hermitian solver.
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "graphclust/core/describe.hpp"
@@ -87,8 +88,8 @@ struct DigracResult {
   int epochs = 0;                    ///< epochs run
   int reported_epoch = 0;            ///< 0-based epoch of the reported model (last, or lowest loss)
   bool stopped_early = false;
-  /// Flow imbalance of the final hard partition, vol_sum normalisation: averaged over the top
-  /// num_pairs pairs (sort) and over all pairs (naive). Higher is better.
+  /// flow_imbalance_objective() of the final hard partition, vol_sum normalisation, with sort
+  /// (the top num_pairs pairs) and naive (every pair with a net flow) selection. Higher is better.
   double imbalance_sort_vol_sum = 0;
   double imbalance_naive_vol_sum = 0;
   bool hermitian_features = false;   ///< no features were given: Hermitian features were built
@@ -115,6 +116,14 @@ void describe(V& v, DigracResult& r) {
 /// method builds 2k Hermitian features. Throws InvalidArgument for an undirected or empty graph,
 /// k > n, features of the wrong shape or with non-finite values, or an option outside its domain.
 DigracResult digrac(const Graph& graph, const DigracOptions& options = {}, AttributeView features = {});
+
+/// The DIGRAC objective of a hard partition, as the paper scores partitions: 1 - the training loss of
+/// its one-hot assignment, i.e. the mean of the selected pair imbalances (pairs without net flow are
+/// skipped; sort divides by num_pairs, or by all K(K-1)/2 pairs when num_pairs is 0). Higher is better.
+/// `k` is the number of clusters (labels 0..k-1; -1 = unassigned nodes, which count in no cluster).
+double flow_imbalance_objective(const Graph& graph, std::span<const std::int32_t> labels, int k,
+                                ImbalanceNorm norm = ImbalanceNorm::VolSum,
+                                ImbalanceSelection selection = ImbalanceSelection::Sort, int num_pairs = 0);
 
 /// The Hermitian features DIGRAC uses without node features: the eigenvectors of the k largest
 /// positive eigenvalues of D^-1/2 H D^-1/2 (H = i (A - A^T), D the A + A^T degrees), mapped back by

@@ -54,11 +54,13 @@ class Adam final : public Optimizer<T> {
   /// negative weight decay.
   Adam(std::vector<Parameter<T>*> parameters, const AdamOptions& options = {});
   void step() override;
+  /// Calls of step() so far.
   long steps() const noexcept { return steps_; }
 
  private:
   AdamOptions options_;
   std::vector<DenseBlock<T>> m_, v_;
+  std::vector<long> parameter_steps_;  // bias correction counts updates of each parameter, as torch
   long steps_ = 0;
 };
 

@@ -19,6 +19,8 @@
 ///     optimizer.step();
 ///   }
 ///
+/// A tape belongs to one thread at a time (the ops parallelise internally through core/parallel.hpp).
+///
 /// New ops (in a family, or an encoder backed by another framework) are written with record(): the
 /// op fills the returned node's value and supplies a backward that reads grad(self) and adds into
 /// accumulate_grad(input) for each input that needs_grad().

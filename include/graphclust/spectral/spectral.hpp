@@ -141,9 +141,11 @@ void describe(V& v, SpectralResult& r) {
   v("components", r.components, "connected components of the (symmetrised) graph");
 }
 
-/// Clusters an undirected graph. A directed graph is symmetrised first (A + A^T; for unweighted
-/// graphs the union of the arcs). Throws InvalidArgument for an empty graph, k < 0, k > n or a bad
-/// option.
+/// Clusters an undirected graph. A directed graph is clustered on its symmetric view A + A^T
+/// (Graph::for_each_sym): a pair of opposite arcs weighs 2 (their weights summed), one arc 1, and
+/// degrees are d_out + d_in. That is the operator's `symmetrize` mode, straight from the stored out-
+/// and in-rows; no undirected copy is built. Throws InvalidArgument for an empty graph, k < 0, k > n
+/// or a bad option.
 SpectralResult spectral_clustering(const Graph& graph, const SpectralOptions& options = {});
 
 /// Normalisation of H = i (A - A^T).

@@ -1,0 +1,221 @@
+#!/usr/bin/env python3
+"""DIGRAC benchmark: graphclust's native DIGRAC against the published figures, the spectral baselines
+and a faithful PyTorch implementation of the same model (torch_digrac.py), all in the same run.
+
+  PYTHONPATH=build/python /usr/bin/python3 bench/digrac/bench_digrac.py [--quick] [--sections real,dsbm,speed]
+
+Sections
+  real   Telegram (K=4), Blog (K=2), Migration (K=10) from ../shared/graphs: the flow-imbalance objectives
+         O^sort_vol_sum / O^naive_vol_sum of the final partition (higher is better), mean over seeds, beside
+         the LoG 2022 poster's figures; Telegram's ARI. K and the 'sort' pair count are the paper's.
+  dsbm   The paper's DSBM settings over eta: ARI (mean over seeds) of native DIGRAC, the PyTorch DIGRAC on the
+         same graph, features and seed, Herm, Herm_rw and symmetrised spectral clustering.
+  speed  Time per epoch, time to convergence (patience 20) and peak memory, native vs PyTorch, at n = 1e4, 1e5.
+
+Every learned figure is the final epoch's model (no label is used in training or model selection).
+PyTorch runs with torch.set_num_threads(os.cpu_count()) (set in torch_digrac).
+"""
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import graphclust as gc  # noqa: E402
+
+try:
+    import torch_digrac as tdg  # noqa: E402
+except ImportError:  # python3-torch missing: native-only tables
+    tdg = None
+
+SHARED = os.environ.get("GRAPHCLUST_SHARED", os.path.join(HERE, "..", "..", "..", "shared", "graphs"))
+
+# The LoG 2022 poster: O^sort_vol_sum and O^naive_vol_sum, DIGRAC / Herm / Herm_rw.
+PUBLISHED = {
+    "telegram": {"sort": (0.32, 0.20, 0.14), "naive": (0.27, 0.25, 0.23)},
+    "blog": {"sort": (0.44, 0.37, 0.00), "naive": (0.44, 0.37, 0.00)},
+    "migration": {"sort": (0.05, 0.04, 0.02), "naive": (0.04, 0.02, 0.01)},
+}
+# K and the number of pairs of the 'sort' selection the authors used per data set (their param_parser.py).
+REAL = [("telegram", 4, 5), ("blog", 2, 1), ("migration", 10, 9)]
+# The authors' real-data protocol: up to 1000 epochs, early stopping with patience 200 on the loss; the
+# lowest-loss model is reported (no label is involved).
+REAL_PROTOCOL = {"max_epochs": 1000, "patience": 200}
+
+
+def to_scipy(g):
+    return gc.to_scipy(g).astype(np.float64)
+
+
+def flow_pairs(meta):
+    """The paper's 'sel' for a DSBM: pairs of clusters with a preferred direction in the meta-graph."""
+    k = meta.shape[0]
+    return sum(1 for a in range(k) for b in range(a + 1, k) if meta[a, b] != meta[b, a])
+
+
+def objectives(g, labels, k, sel):
+    """O^sort_vol_sum and O^naive_vol_sum of a hard partition, scored as the paper does."""
+    labels = np.asarray(labels, dtype=np.int32)
+    return (gc.flow_imbalance_objective(g, labels, k, "vol_sum", "sort", sel),
+            gc.flow_imbalance_objective(g, labels, k, "vol_sum", "naive", 0))
+
+
+def section_real(seeds, use_torch):
+    print("\n== Real data: flow imbalance of the final partition (higher is better), mean over %d seeds" % len(seeds))
+    print("%-10s %-3s %-4s | %-29s | %-29s | %-22s | %s" % (
+        "graph", "K", "sel", "O^sort_vol_sum ours (paper)", "O^naive_vol_sum ours (paper)", "Herm / Herm_rw sort; naive",
+        "torch DIGRAC sort/naive"))
+    for name, k, sel in REAL:
+        path = os.path.join(SHARED, name, "edges.txt")
+        if not os.path.exists(path):
+            print("%-10s skipped (%s not found)" % (name, path))
+            continue
+        g = gc.read_graph(path)
+        truth_path = os.path.join(SHARED, name, "labels.txt")
+        truth = gc.read_labels(truth_path, g) if os.path.exists(truth_path) else None
+        ours, aris, times = [], [], []
+        for s in seeds:
+            t = time.perf_counter()
+            r = gc.digrac(g, k, num_pairs=sel, seed=s, **REAL_PROTOCOL)
+            times.append(time.perf_counter() - t)
+            ours.append((r.imbalance_sort_vol_sum, r.imbalance_naive_vol_sum))
+            if truth is not None:
+                aris.append(gc.adjusted_rand_score(truth, r.labels))
+        herm = [objectives(g, gc.hermitian_clustering(g, k, variant=v, seed=0).labels, k, sel) for v in ("plain", "rw")]
+        torch_text = "-"
+        if use_torch:
+            A = to_scipy(g)
+            tt = []
+            for s in seeds:
+                res = tdg.train(A, None, k, s, sel=sel, epochs=REAL_PROTOCOL["max_epochs"],
+                                patience=REAL_PROTOCOL["patience"])
+                tt.append(objectives(g, res["labels"], k, sel))
+            torch_text = "%.3f / %.3f" % tuple(np.mean(tt, axis=0))
+        mean = np.mean(ours, axis=0)
+        pub = PUBLISHED[name]
+        print("%-10s %-3d %-4d | %.3f +- %.3f (%.2f)          | %.3f +- %.3f (%.2f)          | %.3f / %.3f; %.3f / %.3f | %s"
+              % (name, k, sel, mean[0], np.std([o[0] for o in ours]), pub["sort"][0], mean[1],
+                 np.std([o[1] for o in ours]), pub["naive"][0], herm[0][0], herm[1][0], herm[0][1], herm[1][1],
+                 torch_text))
+        extra = "  %.2f s per run (up to 1000 epochs, incl. Hermitian features)" % np.mean(times)
+        if aris:
+            extra += "; ARI vs the 4 labelled classes %.3f +- %.3f" % (np.mean(aris), np.std(aris))
+        print(extra)
+
+
+DSBM_SETTINGS = [
+    ("cyclic", dict(num_nodes=1000, k=3, p=0.02, size_ratio=1.5, ambient=False)),
+    ("complete", dict(num_nodes=1000, k=5, p=0.1, size_ratio=1.5, ambient=True)),
+]
+
+
+def section_dsbm(seeds, etas, use_torch):
+    print("\n== DSBM: ARI, mean over %d seeds (same graph, features and seed for native and PyTorch)" % len(seeds))
+    for shape, kw in DSBM_SETTINGS:
+        k = kw["k"]
+        print("\n%s meta-graph, n=%d, K=%d, p=%g, rho=%g, ambient=%s" % (shape, kw["num_nodes"], k, kw["p"],
+                                                                         kw["size_ratio"], kw["ambient"]))
+        print("%-5s | %-8s %-8s %-7s | %-7s %-7s %-7s | %s" % ("eta", "native", "torch", "diff", "Herm", "Herm_rw",
+                                                              "sym", "native s/run, torch s/run"))
+        for eta in etas:
+            rows, tn, tt = [], [], []
+            for s in seeds:
+                d = gc.directed_sbm(meta_graph=shape, eta=eta, seed=s, **kw)
+                sel = flow_pairs(d.meta_graph)
+                x = gc.hermitian_features(d.graph, k, seed=s)
+                t = time.perf_counter()
+                native = gc.digrac(d.graph, k, features=x, num_pairs=sel, seed=s)
+                tn.append(time.perf_counter() - t)
+                row = [gc.adjusted_rand_score(d.labels, native.labels)]
+                if use_torch:
+                    t = time.perf_counter()
+                    ref = tdg.train(to_scipy(d.graph), x, k, s, sel=sel)
+                    tt.append(time.perf_counter() - t)
+                    row.append(gc.adjusted_rand_score(d.labels, np.asarray(ref["labels"], dtype=np.int32)))
+                else:
+                    row.append(np.nan)
+                for variant in ("plain", "rw"):
+                    row.append(gc.adjusted_rand_score(d.labels, gc.hermitian_clustering(d.graph, k, variant=variant,
+                                                                                        seed=s).labels))
+                row.append(gc.adjusted_rand_score(d.labels, gc.spectral_clustering(d.graph, k, seed=s).labels))
+                rows.append(row)
+            m = np.mean(rows, axis=0)
+            print("%-5.2f | %-8.3f %-8.3f %+-7.3f | %-7.3f %-7.3f %-7.3f | %.2f, %s" % (
+                eta, m[0], m[1], m[0] - m[1], m[2], m[3], m[4], np.mean(tn),
+                "%.2f" % np.mean(tt) if tt else "-"))
+
+
+MEMORY_PROBE = r"""
+import resource, sys, time
+import graphclust as gc
+n, k, p, patience = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
+d = gc.directed_sbm(num_nodes=n, k=k, p=p, eta=0.1, seed=0)
+x = gc.hermitian_features(d.graph, k, seed=0)
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+t = time.perf_counter()
+r = gc.digrac(d.graph, k, features=x, seed=0, max_epochs=1000 if patience else 200, patience=patience)
+seconds = time.perf_counter() - t
+print(seconds, r.epochs, gc.adjusted_rand_score(d.labels, r.labels), d.graph.num_edges,
+      resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, base)
+"""
+
+
+def native_run(n, k, p, patience):
+    out = subprocess.run([sys.executable, "-c", MEMORY_PROBE, str(n), str(k), str(p), str(patience)],
+                         capture_output=True, text=True, check=True, env=os.environ)
+    seconds, epochs, ari, m, rss, base = out.stdout.split()
+    return float(seconds), int(epochs), float(ari), int(m), int(rss) / 1024, int(base) / 1024
+
+
+def section_speed(sizes, use_torch):
+    print("\n== Speed: cyclic DSBM, K=5, eta=0.1, average degree ~20; native vs PyTorch on this CPU, same run")
+    print("%-8s %-9s | %-26s | %-26s | %-8s | %s" % ("n", "arcs", "s/epoch native / torch", "converged (patience 20)",
+                                                    "ratio", "native peak RSS (MB), of which training"))
+    k = 5
+    for n in sizes:
+        p = 20.0 / n
+        seconds, epochs, ari, m, rss, base = native_run(n, k, p, 0)
+        native_epoch = seconds / epochs
+        c_seconds, c_epochs, c_ari, _, _, _ = native_run(n, k, p, 20)
+        torch_epoch, torch_conv = float("nan"), "-"
+        if use_torch:
+            d = gc.directed_sbm(num_nodes=n, k=k, p=p, eta=0.1, seed=0)
+            x = gc.hermitian_features(d.graph, k, seed=0)
+            A = to_scipy(d.graph)
+            ref = tdg.train(A, x, k, 0)
+            torch_epoch = ref["seconds_per_epoch"]
+            conv = tdg.train(A, x, k, 0, epochs=1000, patience=20)
+            torch_conv = "%.1f s / %d ep" % (conv["total_seconds"], conv["epochs_run"])
+        print("%-8d %-9d | %.4f / %.4f          | %.1f s / %d ep, torch %s | %.1fx    | %.0f (%.0f)" % (
+            n, m, native_epoch, torch_epoch, c_seconds, c_epochs, torch_conv, torch_epoch / native_epoch, rss,
+            rss - base))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="2 seeds, 3 eta values, n = 1e4 only")
+    ap.add_argument("--sections", default="real,dsbm,speed")
+    ap.add_argument("--no-torch", action="store_true")
+    args = ap.parse_args()
+    use_torch = tdg is not None and not args.no_torch
+    if tdg is None:
+        print("python3-torch not installed: PyTorch columns are left out")
+    seeds = [0, 1] if args.quick else [0, 1, 2, 3, 4]
+    etas = [0.0, 0.2, 0.4] if args.quick else [round(0.05 * i, 2) for i in range(10)]
+    sections = args.sections.split(",")
+    if "real" in sections:
+        section_real(seeds, use_torch)
+    if "dsbm" in sections:
+        section_dsbm(seeds, etas, use_torch)
+    if "speed" in sections:
+        section_speed([10_000] if args.quick else [10_000, 100_000], use_torch)
+
+
+if __name__ == "__main__":
+    main()
