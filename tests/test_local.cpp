@@ -635,3 +635,41 @@ TEST(LocalGenerators, ContextualSbmShapesAndDeterminism) {
   o.dims = 0;
   EXPECT_THROW(contextual_sbm(o), InvalidArgument);
 }
+
+// Regression (issue 17, defect 1): with default options flow diffusion used to return a one- or two-node
+// cluster, because the default mass (10x the seed's volume) is far below any real cluster's volume.
+TEST(LocalDefaults, FlowFindsAPlantedClusterWithoutBeingToldItsVolume) {
+  SbmOptions o;
+  o.sizes.assign(100, 200);  // a 200-node community among 99 others: 20,000 nodes
+  o.p_in = 0.1;
+  o.p_out = 0.0001;
+  o.seed = 31;
+  const PlantedGraph sbm = stochastic_block_model(o);
+  const auto truth = members(sbm.labels, 0);
+  const std::vector<NodeId> seed = {7};
+  const LocalCluster ppr = local_cluster(sbm.graph, seed, LocalClusteringOptions{});
+  for (const LocalMethodOptions& method : {LocalMethodOptions(FlowDiffusionOptions{}), LocalMethodOptions(NoisyLabelOptions{})}) {
+    LocalClusteringOptions lo;
+    lo.method = method;
+    std::vector<std::int32_t> no_information(sbm.graph.num_nodes(), 1);  // every label 1: the plain graph
+    lo.labels = no_information;
+    const LocalCluster flow = local_cluster(sbm.graph, seed, lo);
+    EXPECT_GE(f1(truth, flow.cluster), 0.9) << method.index();
+    EXPECT_GE(f1(truth, flow.cluster), f1(truth, ppr.cluster) - 0.05) << method.index();
+  }
+  const FlowDiffusionResult r = local_flow_diffusion(sbm.graph, seed);
+  EXPECT_GT(r.source_mass, 2 * volume(sbm.graph, truth) / 4);  // the mass found is of the cluster's order
+  EXPECT_GE(f1(truth, r.support), 0.9);
+
+  // The search stays local: four times the graph (same degrees) and the work does not follow it.
+  SbmOptions big = o;
+  big.sizes.assign(400, 200);
+  big.p_out = o.p_out / 4;
+  const PlantedGraph large = stochastic_block_model(big);
+  const FlowDiffusionResult far = local_flow_diffusion(large.graph, seed);
+  EXPECT_GE(f1(members(large.labels, 0), far.support), 0.9);
+  EXPECT_LT(far.work.touched, 2 * r.work.touched + 2000);
+  // Its work is of the order of the ppr run it starts from (bounded by 1 / (epsilon alpha), not by n).
+  const PushResult push = approximate_ppr(large.graph, seed);
+  EXPECT_LT(far.work.touched, 2 * push.work.touched);
+}

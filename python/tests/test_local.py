@@ -145,7 +145,8 @@ def test_wfd_beats_plain_flow_on_contextual_sbm():
     assert f_wfd >= 0.9
     assert f_wfd > f_base + 0.1
     single = gc.weighted_flow_diffusion(g, 0, x, gamma=0.5, source_mass=mass)
-    np.testing.assert_array_equal(single.support, wfd[0].cluster)
+    support = gc.local_cluster(g, 0, "wfd", features=x, gamma=0.5, source_mass=mass, sweep=False)
+    np.testing.assert_array_equal(single.support, support.cluster)
 
 
 def test_noisy_labels(planted):
@@ -156,7 +157,7 @@ def test_noisy_labels(planted):
     noisy[flip] = 1 - noisy[flip]
     r = gc.noisy_label_flow_diffusion(g, [0], noisy, other_weight=0.05, source_mass=500.0)
     assert len(r.support) > 0
-    c = gc.local_cluster(g, [0], method="noisy", labels=noisy, source_mass=500.0)
+    c = gc.local_cluster(g, [0], method="noisy", labels=noisy, source_mass=500.0, sweep=False)
     np.testing.assert_array_equal(c.cluster, r.support)
     w = gc.noisy_label_graph(g, noisy, other_weight=0.05)
     assert w.weighted and w.num_edges == g.num_edges

@@ -6,8 +6,8 @@
 #include <variant>
 
 #include <tbb/enumerable_thread_specific.h>
-#include <tbb/parallel_for.h>
 
+#include "graphclust/core/parallel.hpp"
 #include "local/detail.hpp"
 
 namespace graphclust {
@@ -103,10 +103,12 @@ std::vector<LocalCluster> local_clustering(const Graph& graph, std::span<const s
   const std::size_t total = seed_sets.size();
   // Dense per-thread node index (no hashing) when its O(n) set-up is amortised over enough seed sets.
   const bool dense = static_cast<double>(graph.num_nodes()) <= 2048.0 * static_cast<double>(total);
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, total, 1), [&](const tbb::blocked_range<std::size_t>& range) {
+  // Each seed set is independent and written to its own slot: the split between threads cannot change
+  // a result, only which workspace (reset in O(touched)) serves it.
+  parallel_for_ranges(total, [&](std::size_t begin, std::size_t end) {
     Workspace& ws = workspaces.local();
     if (dense) ws.index.use_dense(graph.num_nodes());
-    for (std::size_t i = range.begin(); i != range.end(); ++i) {
+    for (std::size_t i = begin; i != end; ++i) {
       results[i] = run_one(graph, seed_sets[i], options, ws);
       const std::size_t finished = ++done;
       if (options.progress && (finished == total || finished % 64 == 0)) {
@@ -114,7 +116,7 @@ std::vector<LocalCluster> local_clustering(const Graph& graph, std::span<const s
         options.progress("local", static_cast<double>(finished) / static_cast<double>(total));
       }
     }
-  });
+  }, 1);
   return results;
 }
 

@@ -108,22 +108,27 @@ PushResult approximate_ppr(const Graph& graph, std::span<const NodeId> seeds, co
 
 struct FlowDiffusionOptions {
   double p = 2.0;            ///< p-norm of the primal flow problem, p > 1 (p = 2 has a closed-form step)
-  /// Total source mass, split equally over the distinct seeds. <= 0: automatic, mass_factor * vol(seeds)
-  /// (the paper's protocol uses alpha * vol(target cluster); pass it explicitly when known).
+  /// Total source mass, split equally over the distinct seeds. The right mass is about 2-5x the volume of
+  /// the cluster sought (the papers' protocol: alpha * vol(target cluster)); pass it when known.
+  /// <= 0: mass_factor * vol(seeds) when mass_factor > 0, else automatic: vol(K) is estimated by ACL
+  /// push + sweep from the same seeds, and the masses alpha * estimate, alpha = 1, 1.125, ..., 2, are
+  /// tried, keeping the support of lowest conductance. The mass chosen is reported in the result.
   double source_mass = 0;
-  double mass_factor = 10;   ///< used only when source_mass <= 0
+  double mass_factor = 0;    ///< used only when source_mass <= 0; 0 = the automatic search
   double epsilon = 1e-6;     ///< a node is pushed while m_i > T_i + epsilon; > 0
   int max_iterations = 100;       ///< passes over the active set (>= 1)
   std::uint64_t seed = 0;    ///< random order of the nodes inside a pass
   /// local_cluster() only: the cluster is the best sweep cut of x (ordered by x) instead of its support.
-  bool sweep = false;
+  /// On by default: the support keeps every node the flow reached, boundary nodes included.
+  bool sweep = true;
 };
 
 template <class V>
 void describe(V& v, FlowDiffusionOptions& o) {
   v("p", o.p, "p-norm of the primal flow problem", greater_than(1));
-  v("source_mass", o.source_mass, "total source mass over the seeds; <= 0: mass_factor * vol(seeds)");
-  v("mass_factor", o.mass_factor, "source mass per unit of seed volume when source_mass <= 0");
+  v("source_mass", o.source_mass, "total source mass over the seeds; <= 0: mass_factor * vol(seeds), or searched");
+  v("mass_factor", o.mass_factor,
+    "source mass per unit of seed volume when source_mass <= 0; 0 = automatic (1-2x the volume of the ppr cluster)");
   v("epsilon", o.epsilon, "a node is pushed while its excess exceeds epsilon", greater_than(0));
   v("max_iterations", o.max_iterations, "passes over the active set", at_least(1));
   v("seed", o.seed, "random order of the nodes inside a pass");
