@@ -121,8 +121,8 @@ def section_dsbm(seeds, etas, use_torch):
         k = kw["k"]
         print("\n%s meta-graph, n=%d, K=%d, p=%g, rho=%g, ambient=%s" % (shape, kw["num_nodes"], k, kw["p"],
                                                                          kw["size_ratio"], kw["ambient"]))
-        print("%-5s | %-8s %-8s %-7s | %-7s %-7s %-7s | %s" % ("eta", "native", "torch", "diff", "Herm", "Herm_rw",
-                                                              "sym", "native s/run, torch s/run"))
+        print("%-5s | %-8s %-8s %-7s | %-9s | %-7s %-7s %-7s | %s" % (
+            "eta", "native", "torch", "diff", "n_init=5", "Herm", "Herm_rw", "sym", "native s/run, torch s/run"))
         for eta in etas:
             rows, tn, tt = [], [], []
             for s in seeds:
@@ -133,6 +133,9 @@ def section_dsbm(seeds, etas, use_torch):
                 native = gc.digrac(d.graph, k, features=x, num_pairs=sel, seed=s)
                 tn.append(time.perf_counter() - t)
                 row = [gc.adjusted_rand_score(d.labels, native.labels)]
+                # Five trainings, the lowest-loss one reported: model selection by the loss, not the labels.
+                best_of = gc.digrac(d.graph, k, features=x, num_pairs=sel, seed=s, n_init=5)
+                restarts = gc.adjusted_rand_score(d.labels, best_of.labels)
                 if use_torch:
                     t = time.perf_counter()
                     ref = tdg.train(to_scipy(d.graph), x, k, s, sel=sel)
@@ -144,10 +147,11 @@ def section_dsbm(seeds, etas, use_torch):
                     row.append(gc.adjusted_rand_score(d.labels, gc.hermitian_clustering(d.graph, k, variant=variant,
                                                                                         seed=s).labels))
                 row.append(gc.adjusted_rand_score(d.labels, gc.spectral_clustering(d.graph, k, seed=s).labels))
+                row.append(restarts)
                 rows.append(row)
             m = np.mean(rows, axis=0)
-            print("%-5.2f | %-8.3f %-8.3f %+-7.3f | %-7.3f %-7.3f %-7.3f | %.2f, %s" % (
-                eta, m[0], m[1], m[0] - m[1], m[2], m[3], m[4], np.mean(tn),
+            print("%-5.2f | %-8.3f %-8.3f %+-7.3f | %-9.3f | %-7.3f %-7.3f %-7.3f | %.2f, %s" % (
+                eta, m[0], m[1], m[0] - m[1], m[5], m[2], m[3], m[4], np.mean(tn),
                 "%.2f" % np.mean(tt) if tt else "-"))
 
 

@@ -1,6 +1,7 @@
 #include "graphclust/digrac/digrac.hpp"
 
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "digrac/loss.hpp"
@@ -157,6 +158,7 @@ DigracResult train_digrac(const Graph& graph, const DigracOptions& o, const Dens
   tape.clear(o.seed);
   const auto out = model.forward(tape, tape.constant(features), false);
   DigracResult r;
+  r.loss = imbalance_loss(out.probabilities, context, o.norm, o.selection, o.num_pairs).item();
   r.probabilities = out.probabilities.value().template cast<float>();
   r.labels = argmax_rows(r.probabilities);
   r.embedding = out.z.value().template cast<float>();
@@ -227,8 +229,20 @@ DigracResult digrac(const Graph& graph, const DigracOptions& options, AttributeV
     x = Eigen::Map<const DenseBlock<float>>(features.data, static_cast<Eigen::Index>(features.rows),
                                             static_cast<Eigen::Index>(features.cols));
   }
-  DigracResult r = options.double_precision ? digrac_detail::train_digrac<double>(graph, options, x)
-                                            : digrac_detail::train_digrac<float>(graph, options, x);
+  DigracResult r;
+  double best_loss = std::numeric_limits<double>::infinity();
+  for (int init = 0; init < options.n_init; ++init) {
+    DigracOptions run = options;
+    if (init > 0) run.seed = mix64(options.seed ^ mix64(static_cast<std::uint64_t>(init)));
+    DigracResult candidate = options.double_precision ? digrac_detail::train_digrac<double>(graph, run, x)
+                                                      : digrac_detail::train_digrac<float>(graph, run, x);
+    const double loss = candidate.loss;
+    if (loss < best_loss) {  // the first on ties: n_init = 1 and the first of many agree
+      best_loss = loss;
+      r = std::move(candidate);
+      r.chosen_init = init;
+    }
+  }
   r.hermitian_features = built;
   r.feature_dims = static_cast<int>(x.cols());
   r.imbalance_sort_vol_sum = flow_imbalance_objective(graph, r.labels, options.k, ImbalanceNorm::VolSum,

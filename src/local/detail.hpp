@@ -126,8 +126,6 @@ inline std::vector<NodeId> checked_seeds(const Graph& graph, std::span<const Nod
   return out;
 }
 
-void check_ppr_options(const PprOptions& options);
-void check_flow_options(const FlowDiffusionOptions& options, const char* who);
 
 /// Everything one run needs, reused across runs by one thread; every member is reset in O(touched).
 struct Workspace {

@@ -56,7 +56,7 @@ inline double phi(double t, double exponent) {
 template <class WeightFn>
 FlowDiffusionResult flow_core(const Graph& graph, std::span<const NodeId> seed_list, const FlowDiffusionOptions& o,
                               const WeightFn& weight, bool plain, const char* who, Workspace& ws) {
-  check_flow_options(o, who);
+  check_options(o, who);
   const std::vector<NodeId> seeds = checked_seeds(graph, seed_list, who);
   const auto degree = graph.sym_degrees();
   ws.clear();
@@ -240,7 +240,7 @@ template <class WeightFn>
 FlowDiffusionResult flow_mass_search(const Graph& graph, std::span<const NodeId> seed_list, const FlowDiffusionOptions& o,
                                      const WeightFn& weight, bool plain, const char* who, Workspace& ws) {
   if (o.source_mass > 0 || o.mass_factor > 0) return flow_core(graph, seed_list, o, weight, plain, who, ws);
-  check_flow_options(o, who);
+  check_options(o, who);
   const std::vector<NodeId> seeds = checked_seeds(graph, seed_list, who);
   const auto degree = graph.sym_degrees();
   LocalWork total;
@@ -280,16 +280,6 @@ FlowDiffusionResult flow_mass_search(const Graph& graph, std::span<const NodeId>
 
 }  // namespace
 
-void check_flow_options(const FlowDiffusionOptions& o, const char* who) {
-  const std::string w(who);
-  if (!(o.p > 1.0) || !std::isfinite(o.p)) throw InvalidArgument(w + ": p must be > 1, got " + std::to_string(o.p));
-  if (!(o.epsilon > 0.0) || !std::isfinite(o.epsilon))
-    throw InvalidArgument(w + ": epsilon must be a positive number, got " + std::to_string(o.epsilon));
-  if (o.max_iterations < 1) throw InvalidArgument(w + ": max_iterations must be >= 1, got " + std::to_string(o.max_iterations));
-  if (!std::isfinite(o.source_mass)) throw InvalidArgument(w + ": source_mass must be finite");
-  if (!std::isfinite(o.mass_factor)) throw InvalidArgument(w + ": mass_factor must be finite");
-}
-
 FlowDiffusionResult local_flow_diffusion(const Graph& graph, std::span<const NodeId> seeds,
                                          const FlowDiffusionOptions& options, Workspace& ws) {
   return flow_mass_search(graph, seeds, options, PlainWeight{}, true, "local_flow_diffusion", ws);
@@ -298,8 +288,7 @@ FlowDiffusionResult local_flow_diffusion(const Graph& graph, std::span<const Nod
 FlowDiffusionResult weighted_flow_diffusion(const Graph& graph, std::span<const NodeId> seeds,
                                             AttributeView attributes, const WeightedFlowOptions& options,
                                             Workspace& ws) {
-  if (!(options.gamma >= 0) || !std::isfinite(options.gamma))
-    throw InvalidArgument("weighted_flow_diffusion: gamma must be >= 0, got " + std::to_string(options.gamma));
+  check_options(options, "weighted_flow_diffusion");
   if (attributes.rows != graph.num_nodes() || (attributes.data == nullptr && attributes.cols > 0))
     throw InvalidArgument("weighted_flow_diffusion: attributes have " + std::to_string(attributes.rows) +
                           " rows but the graph has " + std::to_string(graph.num_nodes()) + " nodes");
@@ -310,9 +299,7 @@ FlowDiffusionResult weighted_flow_diffusion(const Graph& graph, std::span<const 
 FlowDiffusionResult noisy_label_flow_diffusion(const Graph& graph, std::span<const NodeId> seeds,
                                                std::span<const std::int32_t> labels, const NoisyLabelOptions& options,
                                                Workspace& ws) {
-  if (!(options.other_weight >= 0 && options.other_weight <= 1))
-    throw InvalidArgument("noisy_label_flow_diffusion: other_weight must be in [0, 1], got " +
-                          std::to_string(options.other_weight));
+  check_options(options, "noisy_label_flow_diffusion");
   if (labels.size() != graph.num_nodes())
     throw InvalidArgument("noisy_label_flow_diffusion: " + std::to_string(labels.size()) + " labels for " +
                           std::to_string(graph.num_nodes()) + " nodes");

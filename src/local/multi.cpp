@@ -17,7 +17,8 @@ using local_detail::Workspace;
 
 void check_local_options(const Graph& graph, const LocalClusteringOptions& o) {
   require_nonempty(graph, "local_clustering");
-  if (const auto* ppr = std::get_if<PprOptions>(&o.method)) return local_detail::check_ppr_options(*ppr);
+  std::visit([](const auto& method) { check_options(method, "local_clustering"); }, o.method);
+  if (std::holds_alternative<PprOptions>(o.method)) return;
   if (std::holds_alternative<WeightedFlowOptions>(o.method)) {
     if (o.attributes.empty()) throw InvalidArgument("local_clustering: weighted flow diffusion needs node attributes");
     if (o.attributes.rows != graph.num_nodes())
@@ -27,12 +28,6 @@ void check_local_options(const Graph& graph, const LocalClusteringOptions& o) {
   if (std::holds_alternative<NoisyLabelOptions>(o.method) && o.labels.size() != graph.num_nodes())
     throw InvalidArgument("local_clustering: noisy-label diffusion needs one label per node, got " +
                           std::to_string(o.labels.size()));
-  std::visit(
-      [](const auto& flow) {
-        if constexpr (std::is_base_of_v<FlowDiffusionOptions, std::decay_t<decltype(flow)>>)
-          local_detail::check_flow_options(flow, "local_clustering");
-      },
-      o.method);
 }
 
 LocalCluster run_one(const Graph& graph, std::span<const NodeId> seeds, const LocalClusteringOptions& o,

@@ -7,16 +7,9 @@
 namespace graphclust {
 namespace local_detail {
 
-void check_ppr_options(const PprOptions& o) {
-  if (!(o.alpha > 0.0 && o.alpha <= 1.0))
-    throw InvalidArgument("approximate_ppr: alpha must be in (0, 1], got " + std::to_string(o.alpha));
-  if (!(o.epsilon > 0.0) || !std::isfinite(o.epsilon))
-    throw InvalidArgument("approximate_ppr: epsilon must be a positive number, got " + std::to_string(o.epsilon));
-}
-
 PushResult approximate_ppr(const Graph& graph, std::span<const NodeId> seed_list, const PprOptions& options,
                            Workspace& ws) {
-  check_ppr_options(options);
+  check_options(options, "approximate_ppr");
   const std::vector<NodeId> seeds = checked_seeds(graph, seed_list, "approximate_ppr");
   const auto degree = graph.sym_degrees();
   ws.clear();

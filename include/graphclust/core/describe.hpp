@@ -222,7 +222,8 @@ struct LimitChecker {
   template <class T>
   void operator()(std::string_view name, const T& field, std::string_view, Limits limits = {}) {
     if constexpr ((std::is_integral_v<T> && !std::is_same_v<T, bool>) || std::is_floating_point_v<T>) {
-      if (!limits.contains(static_cast<double>(field)))
+      // Every numeric option is finite: an infinite tolerance or mass is always a mistake.
+      if (!std::isfinite(static_cast<double>(field)) || !limits.contains(static_cast<double>(field)))
         throw InvalidArgument(std::string(who) + ": " + std::string(name) + " must be " +
                               (limits.unbounded() ? std::string("finite") : limits.text()) + ", got " +
                               option_text(to_value(field)));

@@ -58,6 +58,10 @@ struct DigracOptions {
   /// report the lowest-loss epoch's model. 0 = run max_epochs and report the final epoch.
   int patience = 0;
   bool double_precision = false;  ///< train in double (slower; for checks)
+  /// Independent trainings (initialisation and dropout from seeds derived from `seed`); the one with
+  /// the lowest loss is reported — model selection by the self-supervised loss, never by labels. In the
+  /// noisy regime single runs are bimodal (some settle in a poor optimum), and their loss tells them apart.
+  int n_init = 1;
   std::uint64_t seed = 0;
   Progress progress;
 };
@@ -77,6 +81,7 @@ void describe(V& v, DigracOptions& o) {
   v("max_epochs", o.max_epochs, "training epochs (cap)", at_least(1));
   v("patience", o.patience, "early stopping on the loss; 0 = off (report the final epoch)", at_least(0));
   v("double_precision", o.double_precision, "train in double instead of float");
+  v("n_init", o.n_init, "independent trainings; the lowest-loss one is reported", at_least(1));
   v("seed", o.seed, "random seed (initialisation, dropout, Hermitian features)");
 }
 
@@ -84,10 +89,12 @@ struct DigracResult {
   std::vector<std::int32_t> labels;  ///< argmax of the soft assignment, 0..k-1
   DenseBlock<float> probabilities;   ///< n x k soft assignment P of the reported model
   DenseBlock<float> embedding;       ///< n x 2 hidden: row-L2-normalised DIMPA output z
-  std::vector<double> losses;        ///< training loss of every epoch
+  std::vector<double> losses;        ///< training loss of every epoch (dropout on)
+  double loss = 0;                   ///< loss of the reported model, without dropout
   int epochs = 0;                    ///< epochs run
   int reported_epoch = 0;            ///< 0-based epoch of the reported model (last, or lowest loss)
   bool stopped_early = false;
+  int chosen_init = 0;               ///< which of the n_init trainings was reported (0 = the one seeded by `seed`)
   /// flow_imbalance_objective() of the final hard partition, vol_sum normalisation, with sort
   /// (the top num_pairs pairs) and naive (every pair with a net flow) selection. Higher is better.
   double imbalance_sort_vol_sum = 0;
@@ -103,9 +110,11 @@ void describe(V& v, DigracResult& r) {
   v("probabilities", r.probabilities, "n x k soft assignment");
   v("embedding", r.embedding, "row-normalised DIMPA embedding z");
   v("losses", r.losses, "training loss per epoch");
+  v("loss", r.loss, "loss of the reported model (no dropout)");
   v("epochs", r.epochs, "epochs run");
   v("reported_epoch", r.reported_epoch, "epoch of the reported model");
   v("stopped_early", r.stopped_early, "early stopping ended the run");
+  v("chosen_init", r.chosen_init, "the training reported, of n_init (lowest loss)");
   v("imbalance_sort_vol_sum", r.imbalance_sort_vol_sum, "vol_sum imbalance of the partition, top num_pairs pairs");
   v("imbalance_naive_vol_sum", r.imbalance_naive_vol_sum, "vol_sum imbalance of the partition, all pairs");
   v("hermitian_features", r.hermitian_features, "Hermitian features were built (no features given)");
