@@ -1,11 +1,10 @@
-#include <boost/graph/connected_components.hpp>
 
 #include <algorithm>
 #include <cstdio>
 #include <memory>
 
 #include "cli/commands.hpp"
-#include "graphclust/graph/boost_adapter.hpp"
+#include "graphclust/graph/partition.hpp"
 #include "graphclust/io/io.hpp"
 
 namespace graphclust::cli {
@@ -17,17 +16,15 @@ void add_info_command(CLI::App& app, const bool& quiet, std::function<void()>& r
   cmd->callback([&quiet, &run, input] {
     run = [&quiet, input] {
       const Graph g = load_graph(*input, quiet);
-      const auto deg = g.out_degrees();
       NodeId isolated = 0;
       EdgeOffset max_row = 0;
       for (NodeId u = 0; u < g.num_nodes(); ++u) {
-        const auto row = g.out_neighbors(u).size() + (g.directed() ? g.in_neighbors(u).size() : 0);
+        const auto row = g.sym_count(u);
         isolated += row == 0;
         max_row = std::max<EdgeOffset>(max_row, row);
       }
-      std::vector<std::int32_t> comp(g.num_nodes());
-      const int components = g.num_nodes() == 0 ? 0 : boost::connected_components(
-          UndirectedBoostView{g}, boost::make_iterator_property_map(comp.begin(), boost::typed_identity_property_map<NodeId>()));
+      const std::vector<std::int32_t> comp = connected_components(g);
+      const int components = comp.empty() ? 0 : *std::max_element(comp.begin(), comp.end()) + 1;
       std::vector<NodeId> sizes(components, 0);
       for (auto c : comp) ++sizes[c];
       const NodeId largest = sizes.empty() ? 0 : *std::max_element(sizes.begin(), sizes.end());
@@ -40,7 +37,6 @@ void add_info_command(CLI::App& app, const bool& quiet, std::function<void()>& r
                   g.directed() ? "out-" : "", g.num_nodes() ? g.total_volume() / g.num_nodes() : 0.0,
                   static_cast<unsigned long long>(max_row));
       std::printf("weakly connected components: %d (largest %u nodes)\n", components, largest);
-      (void)deg;
     };
   });
 }

@@ -12,13 +12,7 @@ namespace {
 
 OperatorOptions operator_options(const std::string& kind, bool transpose, double regularization, double shift) {
   OperatorOptions o;
-  if (kind == "adjacency") o.kind = OperatorKind::Adjacency;
-  else if (kind == "sym") o.kind = OperatorKind::SymNormalized;
-  else if (kind == "rw") o.kind = OperatorKind::RandomWalk;
-  else if (kind == "laplacian") o.kind = OperatorKind::Laplacian;
-  else if (kind == "sym_laplacian") o.kind = OperatorKind::SymLaplacian;
-  else if (kind == "rw_laplacian") o.kind = OperatorKind::RandomWalkLaplacian;
-  else throw InvalidArgument("operator must be adjacency, sym, rw, laplacian, sym_laplacian or rw_laplacian; got '" + kind + "'");
+  o.kind = parse_enum<OperatorKind>(kind, "operator");
   o.transpose = transpose;
   o.degree_regularization = regularization;
   o.shift = shift;

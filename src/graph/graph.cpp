@@ -125,6 +125,8 @@ CsrArrays assemble(NodeId n, std::span<const NodeId> rows, std::span<const NodeI
   int shift = 0;
   while ((static_cast<std::uint64_t>(n) >> shift) > 64) ++shift;
   const std::size_t buckets = (static_cast<std::size_t>(n) >> shift) + 1;
+  // Not a reduction block: positions do not depend on it. Larger than kReductionBlock because the
+  // cursor table holds chunks x buckets counters.
   constexpr std::size_t kChunk = 1 << 16;
   const std::size_t chunks = (m + kChunk - 1) / kChunk;
 

@@ -155,25 +155,33 @@ void ArcOperator<T>::compute_backward(ArcFunction f, const T* x, std::size_t ldx
   const CsrArrays& out = graph_->out();
   const CsrArrays& in = graph_->in();
   // Row i gathers from its out-arcs (i as first argument) and its in-arcs (i as second argument):
-  // no scatter, so no atomics and a fixed order.
-  parallel_for_ranges(graph_->num_nodes(), [&](NodeId begin, NodeId end) {
-    for (NodeId i = begin; i < end; ++i) {
-      const T* xi = x + static_cast<std::size_t>(i) * ldx;
-      T* di = dx + static_cast<std::size_t>(i) * lddx;
-      for (EdgeOffset e = out.offsets[i]; e < out.offsets[i + 1]; ++e) {
-        const T g = dvalues[e];
-        if (g == T{0}) continue;
-        const T* xj = x + static_cast<std::size_t>(out.targets[e]) * ldx;
-        for (std::size_t c = 0; c < k; ++c) di[c] += g * arc_derivative(f, xi[c], xj[c]);
+  // no scatter, so no atomics and a fixed order. The function is a compile-time constant of the
+  // inner loop (one instantiation per ArcFunction), so that loop vectorises.
+  const auto run = [&]<ArcFunction F>() {
+    parallel_for_ranges(graph_->num_nodes(), [&](NodeId begin, NodeId end) {
+      for (NodeId i = begin; i < end; ++i) {
+        const T* __restrict xi = x + static_cast<std::size_t>(i) * ldx;
+        T* __restrict di = dx + static_cast<std::size_t>(i) * lddx;
+        for (EdgeOffset e = out.offsets[i]; e < out.offsets[i + 1]; ++e) {
+          const T g = dvalues[e];
+          if (g == T{0}) continue;
+          const T* __restrict xj = x + static_cast<std::size_t>(out.targets[e]) * ldx;
+          for (std::size_t c = 0; c < k; ++c) di[c] += g * arc_derivative(F, xi[c], xj[c]);
+        }
+        for (EdgeOffset p = in.offsets[i]; p < in.offsets[i + 1]; ++p) {
+          const T g = dvalues[in_to_out_[p]];
+          if (g == T{0}) continue;
+          const T* __restrict xj = x + static_cast<std::size_t>(in.targets[p]) * ldx;
+          for (std::size_t c = 0; c < k; ++c) di[c] += g * arc_derivative(F, xi[c], xj[c]);
+        }
       }
-      for (EdgeOffset p = in.offsets[i]; p < in.offsets[i + 1]; ++p) {
-        const T g = dvalues[in_to_out_[p]];
-        if (g == T{0}) continue;
-        const T* xj = x + static_cast<std::size_t>(in.targets[p]) * ldx;
-        for (std::size_t c = 0; c < k; ++c) di[c] += g * arc_derivative(f, xi[c], xj[c]);
-      }
-    }
-  }, kRowGrain);
+    }, kRowGrain);
+  };
+  switch (f) {
+    case ArcFunction::Dot: run.template operator()<ArcFunction::Dot>(); break;
+    case ArcFunction::L1Distance: run.template operator()<ArcFunction::L1Distance>(); break;
+    case ArcFunction::SquaredDistance: run.template operator()<ArcFunction::SquaredDistance>(); break;
+  }
 }
 
 template <class T>

@@ -85,8 +85,9 @@ void activate_backward(Activation act, std::span<const T> x, std::span<const T> 
   }, kElementGrain);
 }
 
-template <class T>
-void softmax_rows(const DenseBlock<T>& x, DenseBlock<T>& y) {
+/// Row softmax (Log = false) or log-softmax (Log = true), max-shifted so large logits cannot overflow.
+template <bool Log, class T>
+void softmax_rows_impl(const DenseBlock<T>& x, DenseBlock<T>& y) {
   resize_like(x, y);
   const Eigen::Index k = x.cols();
   if (k == 0) return;
@@ -96,29 +97,30 @@ void softmax_rows(const DenseBlock<T>& x, DenseBlock<T>& y) {
       T* yi = y.data() + i * k;
       const T top = *std::max_element(xi, xi + k);
       T s = 0;
-      for (Eigen::Index c = 0; c < k; ++c) s += yi[c] = std::exp(xi[c] - top);
-      const T inv = T{1} / s;
-      for (Eigen::Index c = 0; c < k; ++c) yi[c] *= inv;
+      for (Eigen::Index c = 0; c < k; ++c) {
+        const T e = std::exp(xi[c] - top);
+        s += e;
+        if constexpr (!Log) yi[c] = e;
+      }
+      if constexpr (Log) {
+        const T shift = top + std::log(s);
+        for (Eigen::Index c = 0; c < k; ++c) yi[c] = xi[c] - shift;
+      } else {
+        const T inv = T{1} / s;
+        for (Eigen::Index c = 0; c < k; ++c) yi[c] *= inv;
+      }
     }
   }, row_grain(k));
 }
 
 template <class T>
+void softmax_rows(const DenseBlock<T>& x, DenseBlock<T>& y) {
+  softmax_rows_impl<false>(x, y);
+}
+
+template <class T>
 void log_softmax_rows(const DenseBlock<T>& x, DenseBlock<T>& y) {
-  resize_like(x, y);
-  const Eigen::Index k = x.cols();
-  if (k == 0) return;
-  parallel_for_ranges(static_cast<std::size_t>(x.rows()), [&](std::size_t begin, std::size_t end) {
-    for (std::size_t i = begin; i < end; ++i) {
-      const T* xi = x.data() + i * k;
-      T* yi = y.data() + i * k;
-      const T top = *std::max_element(xi, xi + k);
-      T s = 0;
-      for (Eigen::Index c = 0; c < k; ++c) s += std::exp(xi[c] - top);
-      const T shift = top + std::log(s);
-      for (Eigen::Index c = 0; c < k; ++c) yi[c] = xi[c] - shift;
-    }
-  }, row_grain(k));
+  softmax_rows_impl<true>(x, y);
 }
 
 template <class T>

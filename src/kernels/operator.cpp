@@ -34,28 +34,36 @@ struct Rows {
   EdgeOffset work(NodeId i) const noexcept { return first->offsets[i] + (second ? second->offsets[i] : 0) + i; }
 };
 
-/// Adds row i of `csr` times x into four partial sums. Four independent sums hide the add latency
+/// Adds rows of one CSR times x into four partial sums. Four independent sums hide the add latency
 /// and keep several gathers in flight; the order is fixed per row, so the result is still
-/// identical for every thread count.
+/// identical for every thread count. The array pointers are read once per block, not per row.
 template <class T, bool Weighted>
-inline void gather_row(const CsrArrays& csr, NodeId i, const T* __restrict x, T (&a)[4]) {
-  const NodeId* __restrict targets = csr.targets.data();
-  const Weight* __restrict weights = csr.weights.data();
-  auto term = [&](EdgeOffset e) -> T {
-    if constexpr (Weighted) return static_cast<T>(weights[e]) * x[targets[e]];
-    else return x[targets[e]];
-  };
-  EdgeOffset e = csr.offsets[i];
-  const EdgeOffset end = csr.offsets[i + 1];
-  for (; e + 4 <= end; e += 4) {
-    if (e + kPrefetchDistance < end) __builtin_prefetch(x + targets[e + kPrefetchDistance]);
-    a[0] += term(e);
-    a[1] += term(e + 1);
-    a[2] += term(e + 2);
-    a[3] += term(e + 3);
+struct RowGather {
+  const EdgeOffset* offsets;
+  const NodeId* targets;
+  const Weight* weights;
+  explicit RowGather(const CsrArrays& csr)
+      : offsets(csr.offsets.data()), targets(csr.targets.data()), weights(csr.weights.data()) {}
+
+  void operator()(NodeId i, const T* __restrict x, T& a0, T& a1, T& a2, T& a3) const {
+    const NodeId* __restrict t = targets;
+    const Weight* __restrict w = weights;
+    auto term = [&](EdgeOffset e) -> T {
+      if constexpr (Weighted) return static_cast<T>(w[e]) * x[t[e]];
+      else return x[t[e]];
+    };
+    EdgeOffset e = offsets[i];
+    const EdgeOffset end = offsets[i + 1];
+    for (; e + 4 <= end; e += 4) {
+      if (e + kPrefetchDistance < end) __builtin_prefetch(x + t[e + kPrefetchDistance]);
+      a0 += term(e);
+      a1 += term(e + 1);
+      a2 += term(e + 2);
+      a3 += term(e + 3);
+    }
+    for (; e < end; ++e) a0 += term(e);
   }
-  for (; e < end; ++e) a[0] += term(e);
-}
+};
 
 /// y_i = sign * left_i * sum_j a_ij x_j + diag_i * x_i; x already scaled by the column scaling.
 /// Template flags remove the branches for the common cases (unweighted, no scaling).
@@ -64,11 +72,12 @@ void spmv_rows(Rows rows, NodeId first, NodeId last, const T* __restrict x, cons
                T* __restrict y, const T* __restrict left, const T* __restrict diag, T sign) {
   // The symmetric case is decided once per block, not per row: -O2 does not unswitch loops.
   auto run = [&](auto symmetric) {
+    const RowGather<T, Weighted> out_rows(*rows.first), in_rows(*(symmetric ? rows.second : rows.first));
     for (NodeId i = first; i < last; ++i) {
-      T a[4] = {0, 0, 0, 0};
-      gather_row<T, Weighted>(*rows.first, i, x, a);
-      if constexpr (decltype(symmetric)::value) gather_row<T, Weighted>(*rows.second, i, x, a);
-      T acc = (a[0] + a[1]) + (a[2] + a[3]);
+      T a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+      out_rows(i, x, a0, a1, a2, a3);
+      if constexpr (decltype(symmetric)::value) in_rows(i, x, a0, a1, a2, a3);
+      T acc = (a0 + a1) + (a2 + a3);
       if constexpr (Left) acc *= left[i];
       T out = sign * acc;
       if constexpr (Diag) out += diag[i] * x_unscaled[i];

@@ -7,4 +7,6 @@ void register_component_methods(MethodRegistry& registry);  // src/methods/compo
 void register_spectral_methods(MethodRegistry& registry);   // src/spectral/methods.cpp
 void register_local_methods(MethodRegistry& registry);      // src/local/methods.cpp
 void register_digrac_methods(MethodRegistry& registry);     // src/digrac/methods.cpp
+void register_tv_methods(MethodRegistry& registry);         // src/tv/methods.cpp
+void register_contrastive_methods(MethodRegistry& registry);  // src/contrastive/methods.cpp
 }  // namespace graphclust::detail

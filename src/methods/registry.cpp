@@ -52,6 +52,8 @@ MethodRegistry default_registry() {
   detail::register_spectral_methods(registry);
   detail::register_local_methods(registry);
   detail::register_digrac_methods(registry);
+  detail::register_tv_methods(registry);
+  detail::register_contrastive_methods(registry);
   return registry;
 }
 

@@ -34,11 +34,22 @@
 
 #include <Eigen/Core>
 
+#include "graphclust/core/describe.hpp"
 #include "graphclust/graph/graph.hpp"
 
 namespace graphclust {
 
 enum class OperatorKind { Adjacency, SymNormalized, RandomWalk, Laplacian, SymLaplacian, RandomWalkLaplacian };
+
+template <>
+struct EnumTable<OperatorKind> {
+  static constexpr std::array entries{EnumName<OperatorKind>{OperatorKind::Adjacency, "adjacency"},
+                                      EnumName<OperatorKind>{OperatorKind::SymNormalized, "sym"},
+                                      EnumName<OperatorKind>{OperatorKind::RandomWalk, "rw"},
+                                      EnumName<OperatorKind>{OperatorKind::Laplacian, "laplacian"},
+                                      EnumName<OperatorKind>{OperatorKind::SymLaplacian, "sym_laplacian"},
+                                      EnumName<OperatorKind>{OperatorKind::RandomWalkLaplacian, "rw_laplacian"}};
+};
 
 struct OperatorOptions {
   OperatorKind kind = OperatorKind::Adjacency;

@@ -36,6 +36,26 @@ template <class T> Var<T> concat_cols(std::initializer_list<Var<T>> xs) {
 /// Columns [begin, begin + count) of X.
 template <class T> Var<T> slice_cols(Var<T> x, Eigen::Index begin, Eigen::Index count);
 
+// --- sparse constants ---------------------------------------------------------------------------
+/// A constant sparse block in CSR form with its transpose (CSC), for inputs that are mostly zeros
+/// (bag-of-words node features): X W then costs O(nnz m) instead of O(n d m).
+template <class T>
+struct SparseRows {
+  Eigen::Index rows = 0, cols = 0;
+  std::vector<std::int64_t> offsets;        ///< rows + 1 row starts
+  std::vector<std::int32_t> columns;        ///< column of each stored entry, increasing within a row
+  std::vector<T> values;
+  std::vector<std::int64_t> col_offsets;    ///< cols + 1 starts of the transpose
+  std::vector<std::int32_t> col_rows;       ///< row of each entry of the transpose, increasing within a column
+  std::vector<T> col_values;
+  /// The non-zeros of `x`.
+  static SparseRows from_dense(const DenseBlock<T>& x);
+  std::size_t nnz() const noexcept { return values.size(); }
+};
+/// X W for a constant sparse n x d X and a d x m W; the gradient reaches W as X^T dY (gathered per
+/// row of W through the transpose: fixed order, no scatter). `x` must outlive the pass.
+template <class T> Var<T> sparse_matmul(const SparseRows<T>& x, Var<T> w);
+
 // --- graph --------------------------------------------------------------------------------------
 /// A fixed graph operator and its transpose, built once per graph: propagate() applies the first
 /// and its backward the second (a gather through the in-CSR). Keeps a reference to the graph.
