@@ -244,15 +244,7 @@ DenseBlock<float> structural_features(const Graph& graph, int k, std::uint64_t s
   s.n_init = 1;  // only the embedding is wanted
   s.seed = seed;
   DenseBlock<float> x = spectral_clustering(graph, s).embedding.cast<float>();
-  // Standardise the columns: eigenvector entries are of order n^-1/2, far below the MLP's scale.
-  const double rows = static_cast<double>(x.rows());
-  const auto sums = column_sums(x);
-  for (Eigen::Index c = 0; c < x.cols(); ++c) x.col(c).array() -= static_cast<float>(sums[c] / rows);
-  const auto squares = column_sums(DenseBlock<float>(x.array().square()));
-  for (Eigen::Index c = 0; c < x.cols(); ++c) {
-    const double sd = std::sqrt(squares[c] / rows);
-    if (sd > 0) x.col(c) /= static_cast<float>(sd);
-  }
+  standardize_columns(x);
   return x;
 }
 

@@ -181,19 +181,7 @@ DenseBlock<float> hermitian_features(const Graph& graph, int k, std::uint64_t se
   h.seed = seed;
   const HermitianResult r = hermitian_clustering(graph, h);
   DenseBlock<float> x = r.embedding.cast<float>();
-  // Column standardisation: Hermitian eigenvectors have entries of order n^-1/2, far below the scale
-  // the Xavier-initialised MLP expects.
-  const double n = static_cast<double>(x.rows());
-  const auto sums = column_sums(x);
-  for (Eigen::Index c = 0; c < x.cols(); ++c) {
-    const float mean = static_cast<float>(sums[c] / n);
-    x.col(c).array() -= mean;
-  }
-  const auto squares = column_sums(DenseBlock<float>(x.array().square()));
-  for (Eigen::Index c = 0; c < x.cols(); ++c) {
-    const double sd = std::sqrt(squares[c] / n);
-    if (sd > 0) x.col(c) /= static_cast<float>(sd);
-  }
+  standardize_columns(x);
   return x;
 }
 

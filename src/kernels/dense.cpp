@@ -233,6 +233,18 @@ DenseBlock<T> similarity(const DenseBlock<T>& a, const DenseBlock<T>& b) {
   return c;
 }
 
+template <class T>
+void standardize_columns(DenseBlock<T>& x) {
+  const double rows = static_cast<double>(x.rows());
+  const auto sums = column_sums(x);
+  for (Eigen::Index c = 0; c < x.cols(); ++c) x.col(c).array() -= static_cast<T>(sums[c] / rows);
+  const auto squares = column_sums(DenseBlock<T>(x.array().square()));
+  for (Eigen::Index c = 0; c < x.cols(); ++c) {
+    const double sd = std::sqrt(squares[c] / rows);
+    if (sd > 0) x.col(c) /= static_cast<T>(sd);
+  }
+}
+
 #define GC_INSTANTIATE(T)                                                                                    \
   template void activate<T>(Activation, std::span<const T>, std::span<T>);                                  \
   template void activate_backward<T>(Activation, std::span<const T>, std::span<const T>, std::span<const T>, \
@@ -242,6 +254,7 @@ DenseBlock<T> similarity(const DenseBlock<T>& a, const DenseBlock<T>& b) {
   template void logsumexp_rows<T>(const DenseBlock<T>&, std::span<T>);                                       \
   template void row_norms<T>(const DenseBlock<T>&, std::span<T>);                                            \
   template std::vector<double> column_sums<T>(const DenseBlock<T>&);                                         \
+  template void standardize_columns<T>(DenseBlock<T>&);                                                      \
   template ColumnRank<T> column_kth_largest<T>(const DenseBlock<T>&, std::size_t);                           \
   template void product_into<T>(const DenseBlock<T>&, const DenseBlock<T>&, DenseBlock<T>&, bool, bool);         \
   template DenseBlock<T> similarity<T>(const DenseBlock<T>&, const DenseBlock<T>&);

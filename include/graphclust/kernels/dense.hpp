@@ -47,6 +47,10 @@ template <class T> void row_norms(const DenseBlock<T>& x, std::span<T> out);
 
 /// Column sums in double over fixed row blocks combined in block order.
 template <class T> std::vector<double> column_sums(const DenseBlock<T>& x);
+/// Shifts every column to zero mean and scales it to unit (population) variance; a constant column
+/// is only centred. Spectral embeddings used as features need it: their entries are of order
+/// n^-1/2, far below the scale a Xavier-initialised network expects.
+template <class T> void standardize_columns(DenseBlock<T>& x);
 
 /// The entry of each column at position `rank` when that column is sorted in descending order
 /// (rank 0 = the largest), and the row it came from (the lowest row among equal values), e.g. the
