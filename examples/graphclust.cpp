@@ -4,6 +4,7 @@
 //   graphclust cluster GRAPH --method NAME [-k K] [--labels TRUTH] [--seed S] [-o OUT]
 //   graphclust local GRAPH --seed-nodes a,b,c --method ppr|flow|wfd
 //   graphclust convert GRAPH OUT.gcsr|OUT.txt
+//   graphclust generate dsbm OUT.txt --labels OUT.labels [--num-nodes N -k K --eta E ...]
 //
 // Errors print one line "graphclust: error: ..." and exit 1; usage errors exit 2 (CLI11's codes
 // are mapped so scripts can tell them apart from success).
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
   graphclust::cli::add_cluster_command(app, quiet, run);
   graphclust::cli::add_local_command(app, quiet, run);
   graphclust::cli::add_convert_command(app, quiet, run);
+  graphclust::cli::add_generate_command(app, quiet, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

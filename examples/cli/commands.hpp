@@ -32,6 +32,7 @@ struct Command {
 void add_info_command(CLI::App& app, const bool& quiet, std::function<void()>& run);
 void add_cluster_command(CLI::App& app, const bool& quiet, std::function<void()>& run);
 void add_convert_command(CLI::App& app, const bool& quiet, std::function<void()>& run);
+void add_generate_command(CLI::App& app, const bool& quiet, std::function<void()>& run);  // examples/cli/generate.cpp
 void add_local_command(CLI::App& app, const bool& quiet, std::function<void()>& run);  // examples/cli/local.cpp
 
 }  // namespace graphclust::cli

@@ -30,6 +30,24 @@ std::string type_hint(const OptionSpec& spec) {
 
 }  // namespace
 
+CLI::Option* add_option_flag(CLI::App& command, const OptionSpec& spec, const std::string& help, std::string& text,
+                             const std::string& group) {
+  const std::string& name = spec.name;
+  std::string spelling = "--" + dashed(name);
+  if (dashed(name) != name) spelling += ",--" + name;
+  if (name == "k") spelling = "-k,--k,--clusters";
+  CLI::Option* flag = nullptr;
+  if (spec.type == OptionType::Bool) {
+    // --sweep alone means true; --sweep=false spells the other value.
+    flag = command.add_flag(spelling + "{true}", text, help);
+  } else {
+    flag = command.add_option(spelling, text, help);
+    flag->type_name(type_hint(spec));
+  }
+  flag->group(group);
+  return flag;
+}
+
 void add_method_flags(CLI::App& command, const MethodRegistry& registry, MethodKind kind, std::string& method,
                       MethodFlags& flags) {
   const auto methods = registry.list(kind);
@@ -54,21 +72,8 @@ void add_method_flags(CLI::App& command, const MethodRegistry& registry, MethodK
       }
       help[spec.name] += "\n    " + m->name + ": default " + spec.default_text();
     }
-  for (const std::string& name : order) {
-    std::string spelling = "--" + dashed(name);
-    if (dashed(name) != name) spelling += ",--" + name;
-    if (name == "k") spelling = "-k,--k,--clusters";
-    CLI::Option* flag = nullptr;
-    if (first[name]->type == OptionType::Bool) {
-      // --sweep alone means true; --sweep=false spells the other value.
-      flag = command.add_flag(spelling + "{true}", flags.given[name], help[name]);
-    } else {
-      flag = command.add_option(spelling, flags.given[name], help[name]);
-      flag->type_name(type_hint(*first[name]));
-    }
-    flag->group("Method options");
-    flags.flags[name] = flag;
-  }
+  for (const std::string& name : order)
+    flags.flags[name] = add_option_flag(command, *first[name], help[name], flags.given[name], "Method options");
   command.add_option("--opt", flags.opts, "method option NAME=VALUE (repeatable), the same options as the flags");
 }
 

@@ -21,6 +21,10 @@ struct MethodFlags {
   OptionValues values_for(const MethodInfo& method) const;
 };
 
+/// Adds --NAME for one declared option (a flag for booleans), its text landing in `text`.
+CLI::Option* add_option_flag(CLI::App& command, const OptionSpec& spec, const std::string& help, std::string& text,
+                             const std::string& group);
+
 /// Adds --method (choices and summaries from the registry), the option flags of every method of
 /// `kind`, and --opt NAME=VALUE to `command`.
 void add_method_flags(CLI::App& command, const MethodRegistry& registry, MethodKind kind, std::string& method,
