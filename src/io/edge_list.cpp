@@ -445,14 +445,22 @@ ParsedEdges parse_matrix_market(std::string_view text, std::string_view source, 
   return parsed;
 }
 
+Graph read_edge_list_text(std::string_view text, std::string_view source, const ReadOptions& options) {
+  return build_from(parse_edge_list(text, source, options), options, std::string(source));
+}
+
+Graph read_matrix_market_text(std::string_view text, std::string_view source, const ReadOptions& options) {
+  return build_from(parse_matrix_market(text, source, options), options, std::string(source));
+}
+
 Graph read_edge_list(const std::string& path, const ReadOptions& options) {
   detail::FileContents file(path);
-  return build_from(parse_edge_list(file.text(), path, options), options, path);
+  return read_edge_list_text(file.text(), path, options);
 }
 
 Graph read_matrix_market(const std::string& path, const ReadOptions& options) {
   detail::FileContents file(path);
-  return build_from(parse_matrix_market(file.text(), path, options), options, path);
+  return read_matrix_market_text(file.text(), path, options);
 }
 
 Graph read_graph(const std::string& path, const ReadOptions& options) {

@@ -22,7 +22,7 @@ void write_array(detail::AtomicWriter& out, const std::vector<T>& v) {
 /// Sequential reader over a byte range that reports truncation as a ParseError.
 class ByteReader {
  public:
-  ByteReader(std::string_view bytes, const std::string& source) : bytes_(bytes), source_(source) {}
+  ByteReader(std::string_view bytes, std::string_view source) : bytes_(bytes), source_(source) {}
   template <class T>
   T value() {
     T v;
@@ -68,9 +68,8 @@ void read_csr(ByteReader& in, CsrArrays& csr, std::uint64_t n, std::uint64_t nnz
 
 /// Parses "node value" lines; calls f(line_number, node, value_token).
 template <class F>
-void for_each_node_line(const std::string& path, const Graph& graph, F f) {
-  detail::FileContents file(path);
-  detail::LineReader lines(detail::without_bom(file.text()));
+void for_each_node_line(std::string_view text, const std::string& path, const Graph& graph, F f) {
+  detail::LineReader lines(detail::without_bom(text));
   std::string_view line;
   while (lines.next(line)) {
     const std::size_t line_no = lines.number();
@@ -156,9 +155,9 @@ void save_binary(const Graph& graph, const std::string& path) {
   out.commit();
 }
 
-Graph load_binary(const std::string& path) {
-  detail::FileContents file(path);
-  ByteReader in(file.text(), path);
+Graph load_binary_bytes(std::string_view bytes, std::string_view source) {
+  const std::string path(source);
+  ByteReader in(bytes, path);
   if (std::memcmp(in.bytes(sizeof kMagic).data(), kMagic, sizeof kMagic) != 0)
     throw ParseError(path, 0, "not a graphclust binary graph (bad magic)");
   const auto flags = in.value<std::uint64_t>(), n = in.value<std::uint64_t>(), nnz = in.value<std::uint64_t>();
@@ -175,9 +174,20 @@ Graph load_binary(const std::string& path) {
   return Graph(std::move(out), std::move(incoming), flags & kDirected, std::move(names));
 }
 
+Graph load_binary(const std::string& path) {
+  detail::FileContents file(path);
+  return load_binary_bytes(file.text(), path);
+}
+
 std::vector<std::int32_t> read_labels(const std::string& path, const Graph& graph) {
+  detail::FileContents file(path);
+  return read_labels_text(file.text(), path, graph);
+}
+
+std::vector<std::int32_t> read_labels_text(std::string_view text, std::string_view source, const Graph& graph) {
+  const std::string path(source);
   std::vector<std::int32_t> labels(graph.num_nodes(), -1);
-  for_each_node_line(path, graph, [&](std::size_t line, NodeId node, std::string_view token) {
+  for_each_node_line(text, path, graph, [&](std::size_t line, NodeId node, std::string_view token) {
     long long value = 0;
     auto [ptr, ec] = std::from_chars(token.data(), token.data() + token.size(), value);
     if (ec != std::errc() || ptr != token.data() + token.size() || value < -1 || value > INT32_MAX)
@@ -204,17 +214,19 @@ void write_labels(const std::string& path, const Graph& graph, std::span<const s
 }
 
 FeatureMatrix read_features(const std::string& path, const Graph& graph) {
-  std::string dims_text;
-  {
-    detail::FileContents file(path);
-    dims_text = header_value(file.text(), "dims");
-  }
+  detail::FileContents file(path);
+  return read_features_text(file.text(), path, graph);
+}
+
+FeatureMatrix read_features_text(std::string_view text, std::string_view source, const Graph& graph) {
+  const std::string path(source);
+  const std::string dims_text = header_value(text, "dims");
   long long dims = -1;
   auto [ptr, ec] = std::from_chars(dims_text.data(), dims_text.data() + dims_text.size(), dims);
   if (dims_text.empty() || ec != std::errc() || dims < 1)
     throw ParseError(path, 1, "missing or malformed '# dims: D' header");
   FeatureMatrix features = FeatureMatrix::Zero(graph.num_nodes(), dims);
-  for_each_node_line(path, graph, [&](std::size_t line, NodeId node, std::string_view rest) {
+  for_each_node_line(text, path, graph, [&](std::size_t line, NodeId node, std::string_view rest) {
     const std::size_t sep = rest.find_first_of(" \t,");
     if (sep == std::string_view::npos) throw ParseError(path, line, "expected 'node dim value'");
     std::string_view dim_token = rest.substr(0, sep), value_token = rest.substr(sep + 1);
