@@ -213,18 +213,22 @@ void write_labels(const std::string& path, const Graph& graph, std::span<const s
   write_file_atomically(path, buf);
 }
 
-FeatureMatrix read_features(const std::string& path, const Graph& graph) {
+FeatureMatrix read_features(const std::string& path, const Graph& graph, std::uint64_t memory_limit) {
   detail::FileContents file(path);
-  return read_features_text(file.text(), path, graph);
+  return read_features_text(file.text(), path, graph, memory_limit);
 }
 
-FeatureMatrix read_features_text(std::string_view text, std::string_view source, const Graph& graph) {
+FeatureMatrix read_features_text(std::string_view text, std::string_view source, const Graph& graph,
+                                 std::uint64_t memory_limit) {
   const std::string path(source);
   const std::string dims_text = header_value(text, "dims");
   long long dims = -1;
   auto [ptr, ec] = std::from_chars(dims_text.data(), dims_text.data() + dims_text.size(), dims);
   if (dims_text.empty() || ec != std::errc() || dims < 1)
     throw ParseError(path, 1, "missing or malformed '# dims: D' header");
+  // The format is sparse, so a short file can declare a dense matrix of any size.
+  detail::require_memory(static_cast<double>(sizeof(float)) * static_cast<double>(graph.num_nodes()) * static_cast<double>(dims),
+                         memory_limit, path, 1, std::to_string(graph.num_nodes()) + " x " + std::to_string(dims) + " features");
   FeatureMatrix features = FeatureMatrix::Zero(graph.num_nodes(), dims);
   for_each_node_line(text, path, graph, [&](std::size_t line, NodeId node, std::string_view rest) {
     const std::size_t sep = rest.find_first_of(" \t,");
