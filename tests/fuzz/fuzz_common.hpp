@@ -26,7 +26,7 @@ inline void require(bool ok, const char* what) {
 
 /// What a fuzzed reader may allocate for declared sizes: large enough for every seed, small enough
 /// that a declared huge graph is refused (as it is beyond the machine's memory) rather than built.
-inline constexpr std::uint64_t kMemoryLimit = 16u << 20;
+inline constexpr std::uint64_t kMemoryLimit = 4u << 20;
 
 /// ReadOptions from two input bytes, so that every option combination is reached from one corpus.
 inline ReadOptions options_from(std::uint8_t a, std::uint8_t b) {
