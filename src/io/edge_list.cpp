@@ -255,8 +255,12 @@ std::size_t detect_columns(std::string_view text, const Header& h, std::string_v
   return count;
 }
 
+/// Bytes per node that build_graph() and Graph keep at least (offsets, degrees, the builder's
+/// per-row counters), whatever the number of edges.
+constexpr double kBytesPerNode = 24;
+
 ParsedEdges assemble(std::vector<Chunk>& chunks, bool names, std::optional<std::uint64_t> declared_nodes,
-                     std::string_view source) {
+                     std::string_view source, std::uint64_t memory_limit) {
   ParsedEdges out;
   std::size_t edges = 0;
   for (auto& c : chunks) edges += c.data_lines;
@@ -315,12 +319,17 @@ ParsedEdges assemble(std::vector<Chunk>& chunks, bool names, std::optional<std::
     if (*declared_nodes > kMaxNodes) throw ParseError(std::string(source), 0, "the header declares more nodes than 32-bit ids allow");
     n = *declared_nodes;
   }
+  // Isolated nodes cost memory but no text: "0 4000000000" or "# nodes: 4000000000" alone would
+  // otherwise allocate tens of GB.
+  detail::require_memory(kBytesPerNode * static_cast<double>(n), memory_limit, std::string(source), 0,
+                         "a graph of " + std::to_string(n) + " nodes");
   out.edges.num_nodes = static_cast<NodeId>(n);
   return out;
 }
 
 ParsedEdges parse_with(std::string_view text, std::string_view source, Format f, const Header& h,
-                       std::optional<std::uint64_t> declared_nodes, const Warning& warning) {
+                       std::optional<std::uint64_t> declared_nodes, const ReadOptions& options) {
+  const Warning& warning = options.warning;
   std::vector<Chunk> chunks = make_chunks(text, h.data_offset);
   bool names = f.ids == IdMode::Names;
   if (auto first_name = parse_all(chunks, f, names, source, h)) {
@@ -348,7 +357,7 @@ ParsedEdges parse_with(std::string_view text, std::string_view source, Format f,
       parse_all(chunks, f, true, source, h);
     }
   }
-  return assemble(chunks, names, names ? std::nullopt : declared_nodes, source);
+  return assemble(chunks, names, names ? std::nullopt : declared_nodes, source, options.memory_limit);
 }
 
 Format format_from(const ReadOptions& o) {
@@ -381,7 +390,7 @@ ParsedEdges parse_edge_list(std::string_view text, std::string_view source, cons
   const Header h = read_header(text);
   Format f = format_from(options);
   if (h.data_offset < text.size()) f.columns = detect_columns(text, h, source);
-  ParsedEdges parsed = parse_with(text, source, f, h, h.nodes, options.warning);
+  ParsedEdges parsed = parse_with(text, source, f, h, h.nodes, options);
   parsed.directed_hint = h.directed;
   return parsed;
 }
@@ -437,7 +446,7 @@ ParsedEdges parse_matrix_market(std::string_view text, std::string_view source, 
   f.id_limit = dims[0];
   h.data_offset = lines.next_offset();
   h.lines_before = line_no;
-  ParsedEdges parsed = parse_with(text, source, f, h, dims[0], options.warning);
+  ParsedEdges parsed = parse_with(text, source, f, h, dims[0], options);
   if (parsed.data_lines != dims[2])
     throw ParseError(name, line_no, "the size line declares " + std::to_string(dims[2]) + " entries but the file has " +
                                         std::to_string(parsed.data_lines));
@@ -445,14 +454,22 @@ ParsedEdges parse_matrix_market(std::string_view text, std::string_view source, 
   return parsed;
 }
 
+Graph read_edge_list_text(std::string_view text, std::string_view source, const ReadOptions& options) {
+  return build_from(parse_edge_list(text, source, options), options, std::string(source));
+}
+
+Graph read_matrix_market_text(std::string_view text, std::string_view source, const ReadOptions& options) {
+  return build_from(parse_matrix_market(text, source, options), options, std::string(source));
+}
+
 Graph read_edge_list(const std::string& path, const ReadOptions& options) {
   detail::FileContents file(path);
-  return build_from(parse_edge_list(file.text(), path, options), options, path);
+  return read_edge_list_text(file.text(), path, options);
 }
 
 Graph read_matrix_market(const std::string& path, const ReadOptions& options) {
   detail::FileContents file(path);
-  return build_from(parse_matrix_market(file.text(), path, options), options, path);
+  return read_matrix_market_text(file.text(), path, options);
 }
 
 Graph read_graph(const std::string& path, const ReadOptions& options) {

@@ -85,6 +85,21 @@ std::string utf8_problem(std::string_view text) {
   return {};
 }
 
+void require_memory(double bytes, std::uint64_t limit, const std::string& source, std::size_t line,
+                    const std::string& what) {
+  const char* whose = "the limit given";
+  if (limit == 0) {
+    const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || page <= 0) return;  // unknown: let the allocation decide
+    limit = static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page);
+    whose = "this machine's memory";
+  }
+  if (bytes <= static_cast<double>(limit)) return;
+  auto mib = [](double b) { return std::to_string(static_cast<unsigned long long>(b / (1 << 20))) + " MiB"; };
+  throw ParseError(source, line, what + " needs about " + mib(bytes) + ", more than " + whose + " (" +
+                                     mib(static_cast<double>(limit)) + ")");
+}
+
 AtomicWriter::AtomicWriter(std::string path) : path_(std::move(path)) {
   temp_ = path_ + ".tmp-" + std::to_string(::getpid());
   file_ = std::fopen(temp_.c_str(), "wb");

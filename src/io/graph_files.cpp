@@ -1,10 +1,13 @@
 // Writers, the binary CSR cache, and the labels / features formats of ../shared/graphs.
+#include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <cmath>
 #include <cstring>
 #include <string>
 
 #include "graphclust/core/error.hpp"
+#include "graphclust/core/parallel.hpp"
 #include "graphclust/io/io.hpp"
 #include "io/files.hpp"
 
@@ -22,7 +25,7 @@ void write_array(detail::AtomicWriter& out, const std::vector<T>& v) {
 /// Sequential reader over a byte range that reports truncation as a ParseError.
 class ByteReader {
  public:
-  ByteReader(std::string_view bytes, const std::string& source) : bytes_(bytes), source_(source) {}
+  ByteReader(std::string_view bytes, std::string_view source) : bytes_(bytes), source_(source) {}
   template <class T>
   T value() {
     T v;
@@ -46,7 +49,8 @@ class ByteReader {
  private:
   void copy(void* dst, std::size_t count) {
     if (count > bytes_.size() - pos_) truncated();
-    std::memcpy(dst, bytes_.data() + pos_, count);
+    // An empty array's data() may be null, and memcpy(nullptr, ..., 0) is undefined (edgeless graphs).
+    if (count > 0) std::memcpy(dst, bytes_.data() + pos_, count);
     pos_ += count;
   }
   [[noreturn]] void truncated() const { throw ParseError(source_, 0, "truncated binary graph file"); }
@@ -66,11 +70,42 @@ void read_csr(ByteReader& in, CsrArrays& csr, std::uint64_t n, std::uint64_t nnz
     if (v >= n) throw ParseError(path, 0, "corrupt node id in binary graph file");
 }
 
+/// What Graph assumes and a damaged or hand-made cache can break, beyond ids in range (read_csr):
+/// rows sorted without duplicates, finite weights, and `in` the transpose of `out` with the same
+/// weights (for an undirected graph `in` is `out`: symmetric). O(m log d) in parallel, still far
+/// cheaper than parsing text, so the cache stays the fast way to reload a graph.
+void validate_adjacency(const CsrArrays& out, const CsrArrays& in, std::uint64_t n, const std::string& path) {
+  std::atomic<bool> unsorted{false}, not_finite{false}, mismatch{false};
+  parallel_for_nodes(static_cast<NodeId>(n), [&](NodeId u) {
+    for (const CsrArrays* c : {&out, &in}) {
+      for (EdgeOffset e = c->offsets[u]; e < c->offsets[u + 1]; ++e) {
+        if (e > c->offsets[u] && c->targets[e - 1] >= c->targets[e]) unsorted = true;
+        if (!c->weights.empty() && !std::isfinite(c->weights[e])) not_finite = true;
+      }
+    }
+  });
+  if (unsorted) throw ParseError(path, 0, "corrupt binary graph file: a row is unsorted or repeats a node");
+  if (not_finite) throw ParseError(path, 0, "corrupt binary graph file: a weight is not a finite number");
+  parallel_for_nodes(static_cast<NodeId>(n), [&](NodeId u) {
+    for (EdgeOffset e = out.offsets[u]; e < out.offsets[u + 1]; ++e) {
+      const NodeId v = out.targets[e];
+      const NodeId* row_begin = in.targets.data() + in.offsets[v];
+      const NodeId* row_end = in.targets.data() + in.offsets[v + 1];
+      const NodeId* at = std::lower_bound(row_begin, row_end, u);
+      if (at == row_end || *at != u ||
+          (!out.weights.empty() && in.weights[static_cast<std::size_t>(at - in.targets.data())] != out.weights[e]))
+        mismatch = true;
+    }
+  });
+  if (mismatch)
+    throw ParseError(path, 0, "corrupt binary graph file: the adjacency is not symmetric (undirected) or the "
+                              "in-adjacency is not the transpose of the out-adjacency (directed)");
+}
+
 /// Parses "node value" lines; calls f(line_number, node, value_token).
 template <class F>
-void for_each_node_line(const std::string& path, const Graph& graph, F f) {
-  detail::FileContents file(path);
-  detail::LineReader lines(detail::without_bom(file.text()));
+void for_each_node_line(std::string_view text, const std::string& path, const Graph& graph, F f) {
+  detail::LineReader lines(detail::without_bom(text));
   std::string_view line;
   while (lines.next(line)) {
     const std::size_t line_no = lines.number();
@@ -156,28 +191,49 @@ void save_binary(const Graph& graph, const std::string& path) {
   out.commit();
 }
 
-Graph load_binary(const std::string& path) {
-  detail::FileContents file(path);
-  ByteReader in(file.text(), path);
+Graph load_binary_bytes(std::string_view bytes, std::string_view source) {
+  const std::string path(source);
+  ByteReader in(bytes, path);
   if (std::memcmp(in.bytes(sizeof kMagic).data(), kMagic, sizeof kMagic) != 0)
     throw ParseError(path, 0, "not a graphclust binary graph (bad magic)");
   const auto flags = in.value<std::uint64_t>(), n = in.value<std::uint64_t>(), nnz = in.value<std::uint64_t>();
-  if (n > kMaxNodes) throw ParseError(path, 0, "corrupt binary graph header");
+  if (n > kMaxNodes || (flags & ~(kDirected | kWeighted | kNamed)) != 0) throw ParseError(path, 0, "corrupt binary graph header");
   CsrArrays out, incoming;
   read_csr(in, out, n, nnz, flags & kWeighted, path);
   if (flags & kDirected) read_csr(in, incoming, n, nnz, flags & kWeighted, path);
+  validate_adjacency(out, (flags & kDirected) ? incoming : out, n, path);
   std::vector<std::string> names;
   if (flags & kNamed) {
     names.reserve(n);
-    for (std::uint64_t u = 0; u < n; ++u) names.emplace_back(in.bytes(in.value<std::uint32_t>()));
+    for (std::uint64_t u = 0; u < n; ++u) {
+      names.emplace_back(in.bytes(in.value<std::uint32_t>()));
+      // The text readers accept only UTF-8 names, and every writer copies names into its output.
+      if (std::string problem = detail::utf8_problem(names.back()); !problem.empty())
+        throw ParseError(path, 0, "corrupt binary graph file: node name " + std::to_string(u) + ": " + problem);
+    }
   }
   if (!in.at_end()) throw ParseError(path, 0, "trailing bytes after the binary graph");
-  return Graph(std::move(out), std::move(incoming), flags & kDirected, std::move(names));
+  try {
+    return Graph(std::move(out), std::move(incoming), flags & kDirected, std::move(names));
+  } catch (const InvalidArgument& e) {
+    throw ParseError(path, 0, std::string("corrupt binary graph file: ") + e.what());  // e.g. a name used twice
+  }
+}
+
+Graph load_binary(const std::string& path) {
+  detail::FileContents file(path);
+  return load_binary_bytes(file.text(), path);
 }
 
 std::vector<std::int32_t> read_labels(const std::string& path, const Graph& graph) {
+  detail::FileContents file(path);
+  return read_labels_text(file.text(), path, graph);
+}
+
+std::vector<std::int32_t> read_labels_text(std::string_view text, std::string_view source, const Graph& graph) {
+  const std::string path(source);
   std::vector<std::int32_t> labels(graph.num_nodes(), -1);
-  for_each_node_line(path, graph, [&](std::size_t line, NodeId node, std::string_view token) {
+  for_each_node_line(text, path, graph, [&](std::size_t line, NodeId node, std::string_view token) {
     long long value = 0;
     auto [ptr, ec] = std::from_chars(token.data(), token.data() + token.size(), value);
     if (ec != std::errc() || ptr != token.data() + token.size() || value < -1 || value > INT32_MAX)
@@ -203,18 +259,24 @@ void write_labels(const std::string& path, const Graph& graph, std::span<const s
   write_file_atomically(path, buf);
 }
 
-FeatureMatrix read_features(const std::string& path, const Graph& graph) {
-  std::string dims_text;
-  {
-    detail::FileContents file(path);
-    dims_text = header_value(file.text(), "dims");
-  }
+FeatureMatrix read_features(const std::string& path, const Graph& graph, std::uint64_t memory_limit) {
+  detail::FileContents file(path);
+  return read_features_text(file.text(), path, graph, memory_limit);
+}
+
+FeatureMatrix read_features_text(std::string_view text, std::string_view source, const Graph& graph,
+                                 std::uint64_t memory_limit) {
+  const std::string path(source);
+  const std::string dims_text = header_value(text, "dims");
   long long dims = -1;
   auto [ptr, ec] = std::from_chars(dims_text.data(), dims_text.data() + dims_text.size(), dims);
   if (dims_text.empty() || ec != std::errc() || dims < 1)
     throw ParseError(path, 1, "missing or malformed '# dims: D' header");
+  // The format is sparse, so a short file can declare a dense matrix of any size.
+  detail::require_memory(static_cast<double>(sizeof(float)) * static_cast<double>(graph.num_nodes()) * static_cast<double>(dims),
+                         memory_limit, path, 1, std::to_string(graph.num_nodes()) + " x " + std::to_string(dims) + " features");
   FeatureMatrix features = FeatureMatrix::Zero(graph.num_nodes(), dims);
-  for_each_node_line(path, graph, [&](std::size_t line, NodeId node, std::string_view rest) {
+  for_each_node_line(text, path, graph, [&](std::size_t line, NodeId node, std::string_view rest) {
     const std::size_t sep = rest.find_first_of(" \t,");
     if (sep == std::string_view::npos) throw ParseError(path, line, "expected 'node dim value'");
     std::string_view dim_token = rest.substr(0, sep), value_token = rest.substr(sep + 1);

@@ -36,6 +36,10 @@ struct ReadOptions {
   DuplicatePolicy duplicates = DuplicatePolicy::Sum;
   SelfLoopPolicy self_loops = SelfLoopPolicy::Keep;
   bool allow_negative_weights = false;
+  /// Bytes the graph may take; 0 = this machine's physical memory. A file whose node count (from a
+  /// "# nodes:" header, a Matrix Market size line or its largest integer id) needs more is a
+  /// ParseError before anything is allocated: a few bytes must not be able to ask for 30 GB.
+  std::uint64_t memory_limit = 0;
   /// Told about input read in a way the user may not expect (in IdMode::Auto, the first non-integer
   /// token that made every token a name, with its file:line). Empty: nothing is reported.
   Warning warning;
@@ -55,6 +59,10 @@ ParsedEdges parse_matrix_market(std::string_view text, std::string_view source_n
 
 Graph read_edge_list(const std::string& path, const ReadOptions& options = {});
 Graph read_matrix_market(const std::string& path, const ReadOptions& options = {});
+/// The same readers over a file's contents already in memory (a download, a fuzzer's input);
+/// `source_name` is used in error messages. The path readers are these applied to the mapped file.
+Graph read_edge_list_text(std::string_view text, std::string_view source_name, const ReadOptions& options = {});
+Graph read_matrix_market_text(std::string_view text, std::string_view source_name, const ReadOptions& options = {});
 /// Dispatches on the extension: .mtx -> Matrix Market, .gcsr -> binary cache, anything else -> edge list.
 Graph read_graph(const std::string& path, const ReadOptions& options = {});
 
@@ -63,10 +71,14 @@ void write_edge_list(const Graph& graph, const std::string& path);
 /// Binary CSR cache: reloads without parsing (a read of the arrays). Atomic.
 void save_binary(const Graph& graph, const std::string& path);
 Graph load_binary(const std::string& path);
+/// load_binary() over the cache's bytes in memory. A truncated or corrupted cache is a ParseError.
+Graph load_binary_bytes(std::string_view bytes, std::string_view source_name);
 
 /// "node label" lines (the ../shared/graphs labels.txt format). Nodes are looked up by name in
 /// `graph`; nodes without a line get -1 (no ground truth). Unknown nodes and bad labels are ParseErrors.
 std::vector<std::int32_t> read_labels(const std::string& path, const Graph& graph);
+/// read_labels() over text in memory.
+std::vector<std::int32_t> read_labels_text(std::string_view text, std::string_view source_name, const Graph& graph);
 /// Writes "name label" for every node, atomically; `header` lines are written as "# " comments.
 void write_labels(const std::string& path, const Graph& graph, std::span<const std::int32_t> labels,
                   const std::vector<std::string>& header = {});
@@ -87,8 +99,12 @@ struct AttributeView {
 };
 
 /// Reads the sparse "node dim value" triple format with "# nodes:" and "# dims:" headers into a dense
-/// matrix. NaN/inf values, dims out of range and unknown nodes are ParseErrors.
-FeatureMatrix read_features(const std::string& path, const Graph& graph);
+/// matrix. NaN/inf values, dims out of range and unknown nodes are ParseErrors, and so is a "# dims:"
+/// whose dense matrix would need more than `memory_limit` bytes (0 = this machine's physical memory).
+FeatureMatrix read_features(const std::string& path, const Graph& graph, std::uint64_t memory_limit = 0);
+/// read_features() over text in memory.
+FeatureMatrix read_features_text(std::string_view text, std::string_view source_name, const Graph& graph,
+                                 std::uint64_t memory_limit = 0);
 /// Writes the same sparse triple format (non-zeros only), atomically.
 void write_features(const std::string& path, const Graph& graph, const FeatureMatrix& features);
 
