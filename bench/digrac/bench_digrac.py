@@ -127,7 +127,7 @@ def torch_best_of(A, x, k, seed, sel, restarts, **train_options):
     return min(runs, key=lambda r: r["final_eval_loss"]), runs[0]
 
 
-def section_dsbm(seeds, etas, use_torch):
+def section_dsbm(seeds, etas, use_torch, shapes=("cyclic", "complete")):
     print("\n== DSBM: ARI, mean over %d seeds (same graph, Hermitian features and seed for native and PyTorch)"
           % len(seeds))
     print("   single = one training (200 epochs, final epoch); n_init=%d = %d trainings, the lowest eval-mode loss"
@@ -135,6 +135,8 @@ def section_dsbm(seeds, etas, use_torch):
           " error over seeds." % (RESTARTS, RESTARTS))
     summary = []
     for shape, kw in DSBM_SETTINGS:
+        if shape not in shapes:
+            continue
         k = kw["k"]
         print("\n%s meta-graph, n=%d, K=%d, p=%g, rho=%g, ambient=%s" % (shape, kw["num_nodes"], k, kw["p"],
                                                                          kw["size_ratio"], kw["ambient"]))
@@ -232,17 +234,21 @@ def main():
     ap.add_argument("--quick", action="store_true", help="2 seeds, 3 eta values, n = 1e4 only")
     ap.add_argument("--sections", default="real,dsbm,speed")
     ap.add_argument("--no-torch", action="store_true")
+    ap.add_argument("--etas", help="comma-separated eta values of the dsbm section (default 0, 0.05, ..., 0.45)")
+    ap.add_argument("--shapes", default="cyclic,complete", help="dsbm meta-graphs to run")
     args = ap.parse_args()
     use_torch = tdg is not None and not args.no_torch
     if tdg is None:
         print("python3-torch not installed: PyTorch columns are left out")
     seeds = [0, 1] if args.quick else [0, 1, 2, 3, 4]
     etas = [0.0, 0.2, 0.4] if args.quick else [round(0.05 * i, 2) for i in range(10)]  # 0 ... 0.45
+    if args.etas:
+        etas = [float(e) for e in args.etas.split(",")]
     sections = args.sections.split(",")
     if "real" in sections:
         section_real(seeds, use_torch)
     if "dsbm" in sections:
-        section_dsbm(seeds, etas, use_torch)
+        section_dsbm(seeds, etas, use_torch, args.shapes.split(","))
     if "speed" in sections:
         section_speed([10_000] if args.quick else [10_000, 100_000], use_torch)
 
