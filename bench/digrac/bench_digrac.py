@@ -68,12 +68,14 @@ def objectives(g, labels, k, sel):
             gc.flow_imbalance_objective(g, labels, k, "vol_sum", "naive", 0))
 
 
-def section_real(seeds, use_torch):
+def section_real(seeds, use_torch, graphs=("telegram", "blog", "migration")):
     print("\n== Real data: flow imbalance of the final partition (higher is better), mean over %d seeds" % len(seeds))
     print("%-10s %-3s %-4s | %-29s | %-29s | %-22s | %s" % (
         "graph", "K", "sel", "O^sort_vol_sum ours (paper)", "O^naive_vol_sum ours (paper)", "Herm / Herm_rw sort; naive",
         "torch DIGRAC sort/naive"))
     for name, k, sel in REAL:
+        if name not in graphs:
+            continue
         path = os.path.join(SHARED, name, "edges.txt")
         if not os.path.exists(path):
             print("%-10s skipped (%s not found)" % (name, path))
@@ -235,6 +237,7 @@ def main():
     ap.add_argument("--sections", default="real,dsbm,speed")
     ap.add_argument("--no-torch", action="store_true")
     ap.add_argument("--etas", help="comma-separated eta values of the dsbm section (default 0, 0.05, ..., 0.45)")
+    ap.add_argument("--graphs", default="telegram,blog,migration", help="real data sets to run")
     ap.add_argument("--shapes", default="cyclic,complete", help="dsbm meta-graphs to run")
     args = ap.parse_args()
     use_torch = tdg is not None and not args.no_torch
@@ -246,7 +249,7 @@ def main():
         etas = [float(e) for e in args.etas.split(",")]
     sections = args.sections.split(",")
     if "real" in sections:
-        section_real(seeds, use_torch)
+        section_real(seeds, use_torch, args.graphs.split(","))
     if "dsbm" in sections:
         section_dsbm(seeds, etas, use_torch, args.shapes.split(","))
     if "speed" in sections:
