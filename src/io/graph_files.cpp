@@ -5,6 +5,7 @@
 #include <string>
 
 #include "graphclust/core/error.hpp"
+#include "graphclust/core/memory.hpp"
 #include "graphclust/io/io.hpp"
 #include "io/files.hpp"
 
@@ -213,6 +214,10 @@ FeatureMatrix read_features(const std::string& path, const Graph& graph) {
   auto [ptr, ec] = std::from_chars(dims_text.data(), dims_text.data() + dims_text.size(), dims);
   if (dims_text.empty() || ec != std::errc() || dims < 1)
     throw ParseError(path, 1, "missing or malformed '# dims: D' header");
+  // The header is trusted for the size only after checking that the machine can hold it.
+  detail::require_memory(static_cast<double>(graph.num_nodes()) * static_cast<double>(dims) * sizeof(float), path,
+                         "'# dims: " + dims_text + "' (a dense " + std::to_string(graph.num_nodes()) + " x " +
+                             std::to_string(dims) + " feature matrix)");
   FeatureMatrix features = FeatureMatrix::Zero(graph.num_nodes(), dims);
   for_each_node_line(path, graph, [&](std::size_t line, NodeId node, std::string_view rest) {
     const std::size_t sep = rest.find_first_of(" \t,");
