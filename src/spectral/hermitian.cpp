@@ -98,7 +98,8 @@ HermitianResult hermitian_clustering(const Graph& graph, const HermitianOptions&
     Eigen::VectorXd y(op.rows());
     op.perform_op(v0.data(), y.data());
     if (!(y.norm() > 1e-12 * v0.norm()))
-      throw InvalidArgument("hermitian_clustering: A - A^T = 0 (every arc is reciprocated), so H = 0 has no cluster structure");
+      throw InvalidArgument("hermitian_clustering: A - A^T = 0 (no arcs between distinct nodes, zero weights, or every arc reciprocated), so H = 0 "
+                            "has no cluster structure");
   }
 
   HermitianResult result;
