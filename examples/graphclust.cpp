@@ -7,14 +7,18 @@
 //   graphclust generate dsbm OUT.txt --labels OUT.labels [--num-nodes N -k K --eta E ...]
 //
 // Errors print one line "graphclust: error: ..." and exit 1; usage errors exit 2 (CLI11's codes
-// are mapped so scripts can tell them apart from success).
+// are mapped so scripts can tell them apart from success). Ctrl-C (SIGINT) or SIGTERM stops a run at
+// the method's next progress report, prints one line, writes no output and exits 128 + the signal
+// (130, 143), as shells report a process killed by it.
 #include <CLI/CLI.hpp>
 #include <tbb/global_control.h>
 
+#include <csignal>
 #include <cstdio>
 #include <new>
 #include <optional>
 
+#include "cli/cancel.hpp"
 #include "cli/commands.hpp"
 #include "graphclust/core/error.hpp"
 
@@ -43,11 +47,16 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? 0 : 2;
   }
+  graphclust::cli::install_cancel_handlers();
   try {
     std::optional<tbb::global_control> control;
     if (threads > 0) control.emplace(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
     if (run) run();
     return 0;
+  } catch (const graphclust::Cancelled&) {
+    const int signal = graphclust::cli::cancel_signal();
+    std::fprintf(stderr, "graphclust: interrupted by %s; no output written\n", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+    return 128 + (signal != 0 ? signal : SIGINT);
   } catch (const graphclust::Error& e) {
     std::fprintf(stderr, "graphclust: error: %s\n", e.what());
   } catch (const std::bad_alloc&) {

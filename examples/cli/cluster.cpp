@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "cli/cancel.hpp"
 #include "cli/commands.hpp"
 #include "cli/method_flags.hpp"
 #include "graphclust/core/error.hpp"
@@ -64,6 +65,7 @@ void add_cluster_command(CLI::App& app, const bool& quiet, std::function<void()>
       const MethodInfo& method = registry.get(args->method, MethodKind::Partition);
       const OptionValues values = args->flags.values_for(method);
       const Graph g = load_graph(args->input, quiet);
+      throw_if_cancelled();
       std::vector<std::int32_t> truth;
       if (!args->labels.empty()) truth = read_labels(args->labels, g);
       FeatureMatrix features;
@@ -72,7 +74,8 @@ void add_cluster_command(CLI::App& app, const bool& quiet, std::function<void()>
         features = read_features(args->features, g);
         input.features = features;
       }
-      if (!quiet) input.progress = stderr_progress();
+      // Cancellable even when quiet: Ctrl-C is honoured at the method's next progress report.
+      input.progress = cancellable(quiet ? Progress{} : stderr_progress());
       const auto start = std::chrono::steady_clock::now();
       ResultRecord result = method.run(input, values);
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -80,6 +83,7 @@ void add_cluster_command(CLI::App& app, const bool& quiet, std::function<void()>
       std::printf("method: %s\n", method.name.c_str());
       std::printf("time: %.3f s\n", seconds);
       print_report(g, result, labels, truth.empty() ? nullptr : &truth);
+      throw_if_cancelled();  // a signal after the last progress report: still write nothing
       if (!args->output.empty()) {
         std::string command = "graphclust cluster --method " + method.name;
         for (const auto& [name, value] : values) command += " --opt " + name + "=" + option_text(value);

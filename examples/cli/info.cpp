@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "cli/cancel.hpp"
 #include "cli/commands.hpp"
 #include "graphclust/graph/partition.hpp"
 #include "graphclust/io/io.hpp"
@@ -51,6 +52,7 @@ void add_convert_command(CLI::App& app, const bool& quiet, std::function<void()>
   cmd->callback([&quiet, &run, input, output] {
     run = [&quiet, input, output] {
       const Graph g = load_graph(*input, quiet);
+      throw_if_cancelled();  // reading takes no progress callback: honour a signal before writing
       const bool binary = output->size() >= 5 && output->compare(output->size() - 5, 5, ".gcsr") == 0;
       if (binary) save_binary(g, *output); else write_edge_list(g, *output);
       std::printf("wrote %s (%s)\n", output->c_str(), binary ? "binary CSR" : "edge list");

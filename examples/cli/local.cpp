@@ -5,6 +5,7 @@
 #include <optional>
 #include <sstream>
 
+#include "cli/cancel.hpp"
 #include "cli/commands.hpp"
 #include "cli/method_flags.hpp"
 #include "graphclust/core/error.hpp"
@@ -46,6 +47,7 @@ void add_local_command(CLI::App& app, const bool& quiet, std::function<void()>& 
       const MethodInfo& method = registry.get(args->method, MethodKind::Local);
       const OptionValues values = args->flags.values_for(method);
       const Graph g = load_graph(args->input, quiet);
+      throw_if_cancelled();
       std::vector<NodeId> seeds;
       for (const auto& name : args->seeds) {
         if (name.empty()) continue;
@@ -64,7 +66,8 @@ void add_local_command(CLI::App& app, const bool& quiet, std::function<void()>& 
         labels = read_labels(args->labels, g);
         input.labels = labels;
       }
-      if (!quiet) input.progress = stderr_progress();
+      // Cancellable even when quiet: Ctrl-C is honoured at the method's next progress report.
+      input.progress = cancellable(quiet ? Progress{} : stderr_progress());
       const auto start = std::chrono::steady_clock::now();
       const LocalCluster c = from_record<LocalCluster>(method.run(input, values));
       const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
@@ -81,6 +84,7 @@ void add_local_command(CLI::App& app, const bool& quiet, std::function<void()>& 
       for (std::size_t i = 0; i < shown; ++i) std::printf(" %s", g.name_of(c.cluster[i]).c_str());
       std::printf(shown < c.cluster.size() ? " ...\n" : "\n");
 
+      throw_if_cancelled();  // a signal after the last progress report: still write nothing
       if (!args->output.empty()) {
         std::ostringstream out;
         out << "# graphclust local --method " << args->method << "\n# conductance: " << c.conductance

@@ -4,12 +4,15 @@
 
 PYBIND11_MODULE(_graphclust, m) {
   m.doc() = "graphclust: fast graph clustering on CSR graphs (C++ core, oneTBB kernels)";
-  // Bad input is a ValueError in Python, whichever C++ layer noticed it; unreadable files are OSError.
+  // Bad input is a ValueError in Python, whichever C++ layer noticed it; unreadable files are OSError;
+  // a request larger than the machine's memory is MemoryError; Ctrl-C (Cancelled) is KeyboardInterrupt.
   pybind11::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
     } catch (const graphclust::Cancelled&) {
       PyErr_SetNone(PyExc_KeyboardInterrupt);
+    } catch (const graphclust::ResourceError& e) {
+      PyErr_SetString(PyExc_MemoryError, e.what());
     } catch (const graphclust::IoError& e) {
       PyErr_SetString(PyExc_OSError, e.what());
     } catch (const graphclust::Error& e) {

@@ -9,6 +9,7 @@
 
 #include "contrastive/loss.hpp"
 #include "graphclust/core/error.hpp"
+#include "graphclust/core/memory.hpp"
 #include "graphclust/core/random.hpp"
 #include "graphclust/kernels/kmeans.hpp"
 #include "graphclust/kernels/reduce.hpp"
@@ -152,6 +153,7 @@ ContrastiveResult train_model(const DenseBlock<float>& features_f, const SparseM
     km.k = o.k;
     km.n_init = o.n_init;
     km.seed = o.seed;
+    km.progress = o.progress;
     const KMeansResult init = kmeans(z.value(), km);
     model.mu.value = init.centroids.template cast<T>();
     r.initial_labels = init.labels;
@@ -175,6 +177,7 @@ ContrastiveResult train_model(const DenseBlock<float>& features_f, const SparseM
   train.stage = std::string(to_string(o.model));
   train.progress = o.progress;
   const Var<T> no_var;
+  std::vector<std::int32_t> last_epoch_labels;  // argmax q at the start of the final epoch
   const learn::TrainResult run = learn::train<T>(
       tape, adam,
       [&](Tape<T>& t, int) {
@@ -183,6 +186,7 @@ ContrastiveResult train_model(const DenseBlock<float>& features_f, const SparseM
         const Var<T> q = learn::student_t_assignment(z, t.parameter(model.mu), o.dof);
         const std::vector<std::int32_t> labels = argmax_rows(q.value());
         if (o.record_labels) r.label_history.insert(r.label_history.end(), labels.begin(), labels.end());
+        last_epoch_labels = labels;
         const Var<T> kl = learn::kl_divergence(t.constant_copy(learn::target_distribution(q.value())), q);
         Var<T> con;
         if (exact) {
@@ -210,7 +214,9 @@ ContrastiveResult train_model(const DenseBlock<float>& features_f, const SparseM
   r.losses = run.losses;
   r.epochs = run.epochs;
   r.stop_epoch = run.stop_epoch;
-  (void)n;
+  std::size_t changed = 0;
+  for (std::size_t i = 0; i < r.labels.size() && i < last_epoch_labels.size(); ++i) changed += r.labels[i] != last_epoch_labels[i];
+  r.converged = last_epoch_labels.size() == r.labels.size() && static_cast<double>(changed) <= 1e-3 * static_cast<double>(n);
   return r;
 }
 
@@ -238,8 +244,9 @@ void validate(const Graph& graph, AttributeView features, const ContrastiveOptio
   }
 }
 
-DenseBlock<float> structural_features(const Graph& graph, int k, std::uint64_t seed) {
+DenseBlock<float> structural_features(const Graph& graph, int k, std::uint64_t seed, const Progress& progress) {
   SpectralOptions s;
+  s.progress = progress;
   s.k = std::max(2, std::min<int>(k, static_cast<int>(graph.num_nodes()) - 1));
   s.n_init = 1;  // only the embedding is wanted
   s.seed = seed;
@@ -255,12 +262,25 @@ ContrastiveResult contrastive_clustering(const Graph& graph, AttributeView featu
   using namespace contrastive_detail;
   validate(graph, features, options);
   const std::vector<Eigen::Index> hidden = parse_hidden(options.hidden);
+  {
+    // A lower bound of what training holds: per node, every encoder (and for scgc decoder) layer's
+    // activations with their gradients, and for the exact models the dense n x n blocks.
+    const double n = graph.num_nodes(), scalar = options.double_precision ? 8.0 : 4.0;
+    double widths = static_cast<double>(options.embedding_dim) + 2.0 * options.k;
+    for (const Eigen::Index w : hidden) widths += static_cast<double>(w);
+    double bytes = n * scalar * 2.0 * widths;
+    if (options.model != ContrastiveModel::Pamc) bytes += 8.0 * n * n * scalar;
+    detail::require_memory(bytes, "contrastive_clustering",
+                           "model " + std::string(to_string(options.model)) + " with hidden = '" + options.hidden +
+                               "' on " + std::to_string(graph.num_nodes()) + " nodes");
+  }
   // W first: its guard should refuse before any training time is spent.
   report(options.progress, "positive weights", 0.0);
   MatrixPowerOptions power;
   power.order = options.order;
   power.cumulative = options.influence;
   power.max_nonzeros = static_cast<std::size_t>(options.max_power_nonzeros);
+  power.progress = options.progress;
   const SparseMatrix w =
       matrix_power(random_walk_matrix(graph, options.self_loop_weight), power, "contrastive_clustering");
 
@@ -268,7 +288,7 @@ ContrastiveResult contrastive_clustering(const Graph& graph, AttributeView featu
   const bool built = features.empty();
   if (built) {
     report(options.progress, "structural features", 0.0);
-    x = structural_features(graph, options.k, options.seed);
+    x = structural_features(graph, options.k, options.seed, options.progress);
   } else {
     x = Eigen::Map<const DenseBlock<float>>(features.data, static_cast<Eigen::Index>(features.rows),
                                             static_cast<Eigen::Index>(features.cols));

@@ -7,6 +7,7 @@
 #include "digrac/loss.hpp"
 #include "digrac/model.hpp"
 #include "graphclust/core/error.hpp"
+#include "graphclust/core/memory.hpp"
 #include "graphclust/core/random.hpp"
 #include "graphclust/kernels/reduce.hpp"
 #include "graphclust/spectral/spectral.hpp"
@@ -129,6 +130,12 @@ void validate(const Graph& graph, const DigracOptions& o, AttributeView features
                             std::to_string(graph.num_nodes()) + " nodes");
     if (features.cols == 0) throw InvalidArgument("digrac: features have no columns");
   }
+  // A lower bound of what training holds: per node, the source and target MLP activations, one
+  // block per propagation hop, each with its gradient, and the n x k assignment.
+  const double n = graph.num_nodes(), scalar = o.double_precision ? 8.0 : 4.0;
+  detail::require_memory(n * scalar * 2.0 * (2.0 * o.hidden * (o.hops + 3) + 2.0 * o.k), "digrac",
+                         "hidden = " + std::to_string(o.hidden) + ", hops = " + std::to_string(o.hops) + " on " +
+                             std::to_string(graph.num_nodes()) + " nodes");
 }
 
 template <class T>
@@ -166,6 +173,7 @@ DigracResult train_digrac(const Graph& graph, const DigracOptions& o, const Dens
   r.losses = run.losses;
   r.epochs = run.epochs;
   r.stopped_early = run.stopped_early;
+  r.converged = run.stopped_early;
   r.reported_epoch = run.restored_best ? run.best_epoch : run.stop_epoch;
   return r;
 }
@@ -173,8 +181,9 @@ DigracResult train_digrac(const Graph& graph, const DigracOptions& o, const Dens
 }  // namespace
 }  // namespace digrac_detail
 
-DenseBlock<float> hermitian_features(const Graph& graph, int k, std::uint64_t seed) {
+DenseBlock<float> hermitian_features(const Graph& graph, int k, std::uint64_t seed, const Progress& progress) {
   HermitianOptions h;
+  h.progress = progress;
   h.k = std::max(2, std::min<int>(k, static_cast<int>(graph.num_nodes())));
   h.num_pairs = k;
   h.n_init = 1;  // only the embedding is wanted; one k-means pass is the cheapest valid readout
@@ -212,7 +221,7 @@ DigracResult digrac(const Graph& graph, const DigracOptions& options, AttributeV
   const bool built = features.empty();
   if (built) {
     report(options.progress, "hermitian features", 0.0);
-    x = hermitian_features(graph, options.k, options.seed);
+    x = hermitian_features(graph, options.k, options.seed, options.progress);
   } else {
     x = Eigen::Map<const DenseBlock<float>>(features.data, static_cast<Eigen::Index>(features.rows),
                                             static_cast<Eigen::Index>(features.cols));

@@ -286,6 +286,18 @@ Graph build_graph(std::span<const NodeId> sources, std::span<const NodeId> targe
     throw InvalidArgument("node id " + std::to_string(max_id) + " is out of range for a graph of " +
                           std::to_string(num_nodes) + " nodes");
 
+  // A "# nodes:" header or a Matrix Market size line can claim billions of nodes in a tiny file, and
+  // numpy arrays can be huge: refuse before the O(n + m) arrays are allocated and touched. The
+  // estimate counts what assemble() holds at its peak: offsets, degrees and row counts per node;
+  // each stored arc (both directions) with its staging copy and sort entry.
+  {
+    const double n = num_nodes, arcs = 2.0 * static_cast<double>(m);
+    const double per_node = options.directed ? 6 * 8.0 : 3 * 8.0;
+    const double per_arc = 2 * sizeof(NodeId) + 16.0 + (weighted ? 2 * sizeof(Weight) : 0);
+    detail::require_memory(n * per_node + arcs * per_arc, "build_graph",
+                           "a graph of " + std::to_string(num_nodes) + " nodes and " + std::to_string(m) + " edges");
+  }
+
   // Self-loops to drop are filtered into a compact copy of the edge arrays only when there are any.
   std::vector<NodeId> kept_src, kept_dst;
   std::vector<Weight> kept_w;

@@ -321,7 +321,7 @@ ParsedEdges assemble(std::vector<Chunk>& chunks, bool names, std::optional<std::
   }
   // Isolated nodes cost memory but no text: "0 4000000000" or "# nodes: 4000000000" alone would
   // otherwise allocate tens of GB.
-  detail::require_memory(kBytesPerNode * static_cast<double>(n), memory_limit, std::string(source), 0,
+  detail::require_declared_memory(kBytesPerNode * static_cast<double>(n), memory_limit, std::string(source), 0,
                          "a graph of " + std::to_string(n) + " nodes");
   out.edges.num_nodes = static_cast<NodeId>(n);
   return out;

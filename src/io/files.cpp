@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "graphclust/core/error.hpp"
+#include "graphclust/core/memory.hpp"
 #include "graphclust/io/io.hpp"
 
 namespace graphclust::detail {
@@ -85,18 +86,17 @@ std::string utf8_problem(std::string_view text) {
   return {};
 }
 
-void require_memory(double bytes, std::uint64_t limit, const std::string& source, std::size_t line,
-                    const std::string& what) {
-  const char* whose = "the limit given";
+void require_declared_memory(double bytes, std::uint64_t limit, const std::string& source, std::size_t line,
+                             const std::string& what) {
   if (limit == 0) {
-    const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGESIZE);
-    if (pages <= 0 || page <= 0) return;  // unknown: let the allocation decide
-    limit = static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page);
-    whose = "this machine's memory";
+    // The machine is too small, the file is not wrong: a ResourceError (MemoryError in Python) that
+    // still names the file and line that asked.
+    require_memory(bytes, source + ":" + std::to_string(line), what);
+    return;
   }
   if (bytes <= static_cast<double>(limit)) return;
   auto mib = [](double b) { return std::to_string(static_cast<unsigned long long>(b / (1 << 20))) + " MiB"; };
-  throw ParseError(source, line, what + " needs about " + mib(bytes) + ", more than " + whose + " (" +
+  throw ParseError(source, line, what + " needs about " + mib(bytes) + ", more than the limit given (" +
                                      mib(static_cast<double>(limit)) + ")");
 }
 

@@ -65,9 +65,10 @@ inline bool is_blank_or_comment(std::string_view line) noexcept {
 /// position, never the raw bytes: they would make the message itself invalid).
 std::string utf8_problem(std::string_view text);
 
-/// Throws ParseError(source, line, "<what> needs N MiB, more than ...") when `bytes` exceeds `limit`
-/// (0 = this machine's physical memory): readers call it with sizes a file declares, before allocating.
-void require_memory(double bytes, std::uint64_t limit, const std::string& source, std::size_t line,
+/// Readers call this with the sizes a file declares, before allocating. With limit = 0 it is
+/// require_memory() (a ResourceError naming source:line); with a caller's limit (the fuzzers') a
+/// larger declaration is a ParseError(source, line, "<what> needs N MiB, more than the limit given").
+void require_declared_memory(double bytes, std::uint64_t limit, const std::string& source, std::size_t line,
                     const std::string& what);
 
 /// Read-only view of a whole file (memory-mapped; read into memory when mapping is impossible).

@@ -273,8 +273,8 @@ FeatureMatrix read_features_text(std::string_view text, std::string_view source,
   if (dims_text.empty() || ec != std::errc() || dims < 1)
     throw ParseError(path, 1, "missing or malformed '# dims: D' header");
   // The format is sparse, so a short file can declare a dense matrix of any size.
-  detail::require_memory(static_cast<double>(sizeof(float)) * static_cast<double>(graph.num_nodes()) * static_cast<double>(dims),
-                         memory_limit, path, 1, std::to_string(graph.num_nodes()) + " x " + std::to_string(dims) + " features");
+  detail::require_declared_memory(static_cast<double>(sizeof(float)) * static_cast<double>(graph.num_nodes()) * static_cast<double>(dims),
+                         memory_limit, path, 1, "'# dims: " + std::to_string(dims) + "' (a dense " + std::to_string(graph.num_nodes()) + " x " + std::to_string(dims) + " feature matrix)");
   FeatureMatrix features = FeatureMatrix::Zero(graph.num_nodes(), dims);
   for_each_node_line(text, path, graph, [&](std::size_t line, NodeId node, std::string_view rest) {
     const std::size_t sep = rest.find_first_of(" \t,");

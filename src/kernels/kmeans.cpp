@@ -206,13 +206,17 @@ KMeansResult kmeans_impl(const DenseBlock<P>& points, const KMeansOptions& optio
     Rng rng(options.seed, static_cast<std::uint64_t>(restart));
     Matrix centers = seed_centroids(points, options.k, rng);
     int iteration = 0;
+    bool converged = false;
     for (; iteration < options.max_iterations; ++iteration) {
       assign(points, centers, a);
       Matrix next = update(points, a, options.k);
       const double shift = (next - centers).squaredNorm();
       centers.swap(next);
+      report(options.progress, options.stage,
+             (restart + static_cast<double>(iteration + 1) / options.max_iterations) / options.n_init);
       if (shift <= tolerance) {
         ++iteration;
+        converged = true;
         break;
       }
     }
@@ -222,6 +226,7 @@ KMeansResult kmeans_impl(const DenseBlock<P>& points, const KMeansOptions& optio
       best.labels = a.labels;
       best.centroids = centers;
       best.iterations = iteration;
+      best.converged = converged;
     }
   }
   return best;

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "graphclust/core/error.hpp"
+#include "graphclust/core/memory.hpp"
 #include "graphclust/core/parallel.hpp"
 
 namespace graphclust {
@@ -221,6 +222,9 @@ SparseMatrix matrix_power(const SparseMatrix& m, const MatrixPowerOptions& optio
   for (int p = 2; p <= options.order; ++p) {
     const std::size_t count = product_nonzeros(power, m);
     if (count > options.max_nonzeros) refuse(p, count);
+    // The product, the running power and (cumulative) the sum are alive together: index + value each.
+    detail::require_memory(3.0 * static_cast<double>(count) * (sizeof(NodeId) + sizeof(double)), who,
+                           "the order-" + std::to_string(p) + " power (" + std::to_string(count) + " non-zeros)");
     power = multiply(power, m);
     if (options.cumulative) {
       const auto counts = sum_row_counts(total, power);
@@ -229,6 +233,7 @@ SparseMatrix matrix_power(const SparseMatrix& m, const MatrixPowerOptions& optio
       if (sum_count > options.max_nonzeros) refuse(p, sum_count);
       total = add(total, power);
     }
+    report(options.progress, "positive weights", static_cast<double>(p) / options.order);
   }
   return options.cumulative ? total : power;
 }

@@ -41,6 +41,7 @@ LocalCluster run_one(const Graph& graph, std::span<const NodeId> seeds, const Lo
     out.conductance = sweep.conductance;
     out.vector = std::move(push.pagerank);
     out.work = push.work;
+    out.converged = push.converged;
     out.work.edge_visits += sweep.work.edge_visits;
     need_conductance = false;
   } else {
@@ -58,6 +59,7 @@ LocalCluster run_one(const Graph& graph, std::span<const NodeId> seeds, const Lo
       sweep_x = noisy.sweep;
     }
     out.work = flow.work;
+    out.converged = flow.converged;
     if (sweep_x) {
       SweepOptions so;
       so.degree_normalized = false;

@@ -98,7 +98,8 @@ HermitianResult hermitian_clustering(const Graph& graph, const HermitianOptions&
     Eigen::VectorXd y(op.rows());
     op.perform_op(v0.data(), y.data());
     if (!(y.norm() > 1e-12 * v0.norm()))
-      throw InvalidArgument("hermitian_clustering: A - A^T = 0 (every arc is reciprocated), so H = 0 has no cluster structure");
+      throw InvalidArgument("hermitian_clustering: A - A^T = 0 (no arcs between distinct nodes, zero weights, or every arc reciprocated), so H = 0 "
+                            "has no cluster structure");
   }
 
   HermitianResult result;
@@ -108,7 +109,7 @@ HermitianResult hermitian_clustering(const Graph& graph, const HermitianOptions&
   if (detail::use_dense(o.eigen, op.rows(), 2 * p, 2 * 256)) {  // n <= 256 nodes, as spectral
     // The dense solver returns both copies of each eigenvalue of H; the top halves of the 2p
     // vectors embed the rows of P isometrically, whatever basis of each eigenspace was returned.
-    detail::EigenPairs pairs = detail::dense_eigenpairs(op, 2 * p);
+    detail::EigenPairs pairs = detail::dense_eigenpairs(op, 2 * p, o.progress, "hermitian: eigenvectors");
     result.matvecs = pairs.matvecs;
     for (int j = 0; j < p; ++j) result.eigenvalues.push_back(pairs.values[2 * j]);
     for (std::size_t i = 0; i < n; ++i)
@@ -120,7 +121,7 @@ HermitianResult hermitian_clustering(const Graph& graph, const HermitianOptions&
     // direction it already has. So ask for 2p vectors, whose complex span has dimension >= p, and
     // keep the first p that are complex-linearly independent (complex Gram-Schmidt, largest
     // eigenvalue first): exactly g_1..g_p whichever case occurred.
-    detail::EigenPairs pairs = detail::lanczos_eigenpairs(op, 2 * p, o.eigen, o.seed);
+    detail::EigenPairs pairs = detail::lanczos_eigenpairs(op, 2 * p, o.eigen, o.seed, o.progress, "hermitian: eigenvectors");
     result.iterations = pairs.iterations;
     result.matvecs = pairs.matvecs;
     result.converged = pairs.converged;
@@ -155,7 +156,7 @@ HermitianResult hermitian_clustering(const Graph& graph, const HermitianOptions&
     for (std::size_t i = 0; i < n; ++i) embedding.row(i) *= scale[i];
 
   report(o.progress, "hermitian: k-means", 0.0);
-  result.labels = detail::kmeans_readout(embedding, o.k, o.n_init, o.seed);
+  result.labels = detail::kmeans_readout(embedding, o.k, o.n_init, o.seed, o.progress, "hermitian: k-means");
   report(o.progress, "hermitian: k-means", 1.0);
   result.embedding = std::move(embedding);
   return result;

@@ -40,11 +40,14 @@ std::vector<std::int32_t> cluster_qr(const DenseBlock<double>& u) {
   return labels;
 }
 
-std::vector<std::int32_t> kmeans_readout(const DenseBlock<double>& points, int k, int n_init, std::uint64_t seed) {
+std::vector<std::int32_t> kmeans_readout(const DenseBlock<double>& points, int k, int n_init, std::uint64_t seed,
+                                         const Progress& progress, std::string_view stage) {
   KMeansOptions km;
   km.k = k;
   km.n_init = n_init;
   km.seed = seed;
+  km.progress = progress;
+  km.stage = std::string(stage);
   return kmeans(points, km).labels;
 }
 
@@ -92,7 +95,7 @@ SpectralResult spectral_clustering(const Graph& graph, const SpectralOptions& o)
   op_options.symmetrize = true;  // a directed graph is clustered on A + A^T
   GraphOperator<double> op(graph, op_options);
   report(o.progress, "spectral: eigenvectors", 0.0);
-  detail::EigenPairs pairs = detail::leading_eigenpairs(op, nev, o.eigen, o.seed);
+  detail::EigenPairs pairs = detail::leading_eigenpairs(op, nev, o.eigen, o.seed, o.progress, "spectral: eigenvectors");
   report(o.progress, "spectral: eigenvectors", 1.0);
   result.iterations = pairs.iterations;
   result.matvecs = pairs.matvecs;
@@ -135,7 +138,7 @@ SpectralResult spectral_clustering(const Graph& graph, const SpectralOptions& o)
   if (o.readout == SpectralReadout::ClusterQR)
     result.labels = detail::cluster_qr(u);
   else
-    result.labels = detail::kmeans_readout(u, k, o.n_init, o.seed);
+    result.labels = detail::kmeans_readout(u, k, o.n_init, o.seed, o.progress, "spectral: readout");
   report(o.progress, "spectral: readout", 1.0);
   result.embedding = std::move(u);
   return result;

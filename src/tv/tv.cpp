@@ -6,6 +6,7 @@
 #include <string>
 
 #include "graphclust/core/error.hpp"
+#include "graphclust/core/memory.hpp"
 #include "graphclust/core/parallel.hpp"
 #include "graphclust/core/random.hpp"
 #include "graphclust/kernels/reduce.hpp"
@@ -34,6 +35,14 @@ void validate(const Graph& graph, const TvOptions& o, AttributeView features) {
                             std::to_string(graph.num_nodes()) + " nodes");
     if (features.cols == 0) throw InvalidArgument("tv_clustering: features have no columns");
   }
+  // A lower bound of what training holds: per node, each GTVConv layer's activations and the MLP's
+  // hidden layer, each with its gradient, and the n x k assignment.
+  const double n = graph.num_nodes(), scalar = o.double_precision ? 8.0 : 4.0;
+  const double per_node = o.model == TvModel::Gnn ? 2.0 * (static_cast<double>(o.mp_channels) * o.mp_layers + o.mlp_hidden) + 2.0 * o.k
+                                                  : 4.0 * o.k;
+  detail::require_memory(n * scalar * per_node, "tv_clustering",
+                         "mp_channels = " + std::to_string(o.mp_channels) + ", mlp_hidden = " + std::to_string(o.mlp_hidden) +
+                             ", k = " + std::to_string(o.k) + " on " + std::to_string(graph.num_nodes()) + " nodes");
 }
 
 /// PyG's NormalizeFeatures, which the reference applies: shift by the global minimum when it is
@@ -177,7 +186,8 @@ DirectRun direct_tv(const Graph& graph, const TvOptions& o) {
   DenseBlock<double>& s = run.s;
   s.resize(n, k);
   if (o.init == TvInit::Spectral) {
-    const std::vector<std::int32_t> labels = spectral_clustering(graph, {.k = o.k, .seed = o.seed}).labels;
+    const std::vector<std::int32_t> labels =
+        spectral_clustering(graph, {.k = o.k, .seed = o.seed, .progress = o.progress}).labels;
     s.setConstant(0.5 / kd);
     for (Eigen::Index i = 0; i < n; ++i) s(i, labels[static_cast<std::size_t>(i)]) += 0.5;
   } else {
@@ -268,9 +278,10 @@ std::array<double, 2> tv_loss_terms(const Graph& graph, const DenseBlock<float>&
   return {tv, 1.0 - b / norm};
 }
 
-DenseBlock<float> tv_structural_features(const Graph& graph, int dims, std::uint64_t seed) {
+DenseBlock<float> tv_structural_features(const Graph& graph, int dims, std::uint64_t seed, const Progress& progress) {
   require_nonempty(graph, "tv_structural_features");
   SpectralOptions so;
+  so.progress = progress;
   so.k = std::max(1, std::min<int>(dims, static_cast<int>(graph.num_nodes()) - 1));
   so.n_init = 1;  // only the embedding is used
   so.seed = seed;
@@ -287,13 +298,14 @@ TvResult tv_clustering(const Graph& graph, AttributeView features, const TvOptio
     r.epochs = run.iterations;
     r.reported_epoch = run.iterations;  // the objective never increases: the last iterate is the best
     r.stopped_early = run.converged;
+    r.converged = run.converged;
   } else {
     DenseBlock<float> x;
     r.structural_features = features.empty();
     if (r.structural_features) {
       report(options.progress, "structural features", 0.0);
       x = tv_structural_features(graph, options.structural_dims > 0 ? options.structural_dims : std::max(options.k, 16),
-                                 options.seed);
+                                 options.seed, options.progress);
     } else {
       x = Eigen::Map<const DenseBlock<float>>(features.data, static_cast<Eigen::Index>(features.rows),
                                               static_cast<Eigen::Index>(features.cols));
@@ -308,6 +320,7 @@ TvResult tv_clustering(const Graph& graph, AttributeView features, const TvOptio
     r.epochs = trained.epochs;
     r.reported_epoch = trained.reported_epoch;
     r.stopped_early = trained.stopped_early;
+    r.converged = trained.stopped_early;
   }
   r.labels = argmax_rows(r.assignments);
   const auto terms = tv_loss_terms(graph, r.assignments);

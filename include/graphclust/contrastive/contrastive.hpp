@@ -116,6 +116,9 @@ struct ContrastiveResult {
   std::vector<double> pretrain_losses;  ///< mean reconstruction MSE of every pretraining epoch
   int epochs = 0;                    ///< epochs run; the reported model is the one after the last
   int stop_epoch = -1;               ///< 0-based index of the last epoch run (the reported one)
+  /// Training runs a fixed max_epochs; converged says whether it had settled by then, by DEC's
+  /// criterion: at most 0.1% of the nodes changed cluster (argmax q) in the final epoch.
+  bool converged = false;
   std::vector<std::int32_t> initial_labels;  ///< k-means on the pretrained embedding (the centres' init)
   /// record_labels: (epochs + 1) x n row-major, row e = argmax q at the start of epoch e (the last
   /// row = labels). Empty otherwise.
@@ -135,6 +138,7 @@ void describe(V& v, ContrastiveResult& r) {
   v("pretrain_losses", r.pretrain_losses, "reconstruction MSE per pretraining epoch");
   v("epochs", r.epochs, "epochs run");
   v("stop_epoch", r.stop_epoch, "0-based last epoch (the reported model)");
+  v("converged", r.converged, "at most 0.1% of the nodes changed cluster in the final epoch (DEC's tolerance)");
   v("initial_labels", r.initial_labels, "k-means labels of the pretrained embedding");
   v("label_history", r.label_history, "record_labels: (epochs + 1) x n labels per epoch, row-major");
   v("structural_features", r.structural_features, "no features were given: a spectral embedding was used");

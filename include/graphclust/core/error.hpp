@@ -39,6 +39,21 @@ class IoError : public Error {
   using Error::Error;
 };
 
+/// A graph or an option that would need more memory than the machine has, refused before anything
+/// is allocated (instead of an allocation failure, or the kernel's OOM killer, halfway through).
+/// what() names the request, the bytes it needs and the bytes available.
+class ResourceError : public Error {
+ public:
+  ResourceError(const std::string& message, double needed_bytes, double available_bytes)
+      : Error(message), needed_(needed_bytes), available_(available_bytes) {}
+  double needed_bytes() const noexcept { return needed_; }
+  double available_bytes() const noexcept { return available_; }
+
+ private:
+  double needed_;
+  double available_;
+};
+
 /// A run stopped on request (Ctrl-C in the CLI, KeyboardInterrupt in Python). Raised from a Progress
 /// callback between iterations, so nothing half-written is left behind.
 class Cancelled : public Error {

@@ -94,6 +94,9 @@ struct DigracResult {
   int epochs = 0;                    ///< epochs run
   int reported_epoch = 0;            ///< 0-based epoch of the reported model (last, or lowest loss)
   bool stopped_early = false;
+  /// Training ended on its own criterion: early stopping found the loss no longer improving. false
+  /// when max_epochs ended it (always so with patience = 0, which asks for a fixed epoch count).
+  bool converged = false;
   int chosen_init = 0;               ///< which of the n_init trainings was reported (0 = the one seeded by `seed`)
   /// flow_imbalance_objective() of the final hard partition, vol_sum normalisation, with sort
   /// (the top num_pairs pairs) and naive (every pair with a net flow) selection. Higher is better.
@@ -114,6 +117,7 @@ void describe(V& v, DigracResult& r) {
   v("epochs", r.epochs, "epochs run");
   v("reported_epoch", r.reported_epoch, "epoch of the reported model");
   v("stopped_early", r.stopped_early, "early stopping ended the run");
+  v("converged", r.converged, "the loss stopped improving before max_epochs (early stopping); false when the cap ended training");
   v("chosen_init", r.chosen_init, "the training reported, of n_init (lowest loss)");
   v("imbalance_sort_vol_sum", r.imbalance_sort_vol_sum, "vol_sum imbalance of the partition, top num_pairs pairs");
   v("imbalance_naive_vol_sum", r.imbalance_naive_vol_sum, "vol_sum imbalance of the partition, all pairs");
@@ -138,6 +142,7 @@ double flow_imbalance_objective(const Graph& graph, std::span<const std::int32_t
 /// positive eigenvalues of D^-1/2 H D^-1/2 (H = i (A - A^T), D the A + A^T degrees), mapped back by
 /// D^-1/2, as [Re g_1 .. Re g_k, Im g_1 .. Im g_k], each column standardised (zero mean, unit
 /// variance). n x 2k.
-DenseBlock<float> hermitian_features(const Graph& graph, int k, std::uint64_t seed = 0);
+/// `progress` hears the eigensolver's iterations (and may throw to cancel).
+DenseBlock<float> hermitian_features(const Graph& graph, int k, std::uint64_t seed = 0, const Progress& progress = {});
 
 }  // namespace graphclust

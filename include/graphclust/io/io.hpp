@@ -36,9 +36,10 @@ struct ReadOptions {
   DuplicatePolicy duplicates = DuplicatePolicy::Sum;
   SelfLoopPolicy self_loops = SelfLoopPolicy::Keep;
   bool allow_negative_weights = false;
-  /// Bytes the graph may take; 0 = this machine's physical memory. A file whose node count (from a
-  /// "# nodes:" header, a Matrix Market size line or its largest integer id) needs more is a
-  /// ParseError before anything is allocated: a few bytes must not be able to ask for 30 GB.
+  /// Bytes the graph may take. A file whose node count (from a "# nodes:" header, a Matrix Market
+  /// size line or its largest integer id) needs more is refused before anything is allocated, so a
+  /// few bytes cannot ask for 30 GB: 0 = the memory available (a ResourceError naming file:line),
+  /// else this limit (a ParseError; the fuzzers use a few MiB).
   std::uint64_t memory_limit = 0;
   /// Told about input read in a way the user may not expect (in IdMode::Auto, the first non-integer
   /// token that made every token a name, with its file:line). Empty: nothing is reported.
@@ -99,8 +100,8 @@ struct AttributeView {
 };
 
 /// Reads the sparse "node dim value" triple format with "# nodes:" and "# dims:" headers into a dense
-/// matrix. NaN/inf values, dims out of range and unknown nodes are ParseErrors, and so is a "# dims:"
-/// whose dense matrix would need more than `memory_limit` bytes (0 = this machine's physical memory).
+/// matrix. NaN/inf values, dims out of range and unknown nodes are ParseErrors. A "# dims:" whose
+/// dense matrix would not fit is refused before allocating, as ReadOptions::memory_limit says.
 FeatureMatrix read_features(const std::string& path, const Graph& graph, std::uint64_t memory_limit = 0);
 /// read_features() over text in memory.
 FeatureMatrix read_features_text(std::string_view text, std::string_view source_name, const Graph& graph,

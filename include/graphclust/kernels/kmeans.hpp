@@ -2,9 +2,11 @@
 /// Parallel k-means (Lloyd iterations from k-means++ seeding) — the readout several families share.
 /// Deterministic for a given seed and any thread count.
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "graphclust/core/describe.hpp"
+#include "graphclust/core/progress.hpp"
 #include "graphclust/kernels/operator.hpp"
 
 namespace graphclust {
@@ -15,6 +17,10 @@ struct KMeansOptions {
   int max_iterations = 300;
   double tolerance = 1e-4;  ///< stop when centroids move less than tolerance * mean feature variance (as sklearn)
   std::uint64_t seed = 0;
+  /// Called after every Lloyd iteration (fraction of the restarts done), so a caller's cancellation
+  /// is honoured between iterations. Not an option: the front-ends pass their own.
+  Progress progress;
+  std::string stage = "k-means";
 };
 
 template <class V>
@@ -31,6 +37,7 @@ struct KMeansResult {
   DenseBlock<double> centroids;      ///< k x d
   double inertia = 0;                ///< sum of squared distances to the assigned centroid
   int iterations = 0;                ///< Lloyd iterations of the winning restart
+  bool converged = true;             ///< false when the winning restart reached max_iterations first
 };
 
 template <class V>
@@ -40,6 +47,7 @@ void describe(V& v, KMeansResult& r) {
   v("centroids", r.centroids, "k x d centres");
   v("inertia", r.inertia, "sum of squared distances to the assigned centroid");
   v("iterations", r.iterations, "Lloyd iterations of the winning restart");
+  v("converged", r.converged, "false when the winning restart reached max_iterations before the tolerance");
 }
 
 /// Clusters the rows of `points` (n x d). Throws InvalidArgument when k < 1, k > n or a value is not finite.

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "graphclust/core/progress.hpp"
 #include "graphclust/graph/graph.hpp"
 #include "graphclust/kernels/operator.hpp"
 
@@ -47,6 +48,7 @@ struct MatrixPowerOptions {
   int order = 1;                              ///< r >= 1
   bool cumulative = false;                    ///< M + M^2 + ... + M^r instead of M^r
   std::size_t max_nonzeros = 100'000'000;     ///< refuse past this many stored entries
+  Progress progress;                          ///< told after each product (and may throw to cancel)
 };
 
 /// M^r (or the cumulative sum) of a square matrix. Before each product it counts the entries the

@@ -265,6 +265,9 @@ struct LocalCluster {
   double conductance = 1.0;     ///< of `cluster` in the input graph (unweighted-by-attributes)
   SparseVector vector;          ///< the diffusion vector (PPR: p; flow: x)
   LocalWork work;               ///< diffusion + sweep
+  /// false when the diffusion stopped on its cap (ppr: max_pushes; flow: max_iterations passes)
+  /// before meeting its tolerance: the cluster comes from an unfinished diffusion.
+  bool converged = true;
 };
 
 template <class V>
@@ -274,6 +277,7 @@ void describe(V& v, LocalCluster& c) {
   v("conductance", c.conductance, "of the cluster in the input graph");
   v("vector", c.vector, "the diffusion vector (PPR: p; flow: x)");
   v("work", c.work, "diffusion + sweep cost");
+  v("converged", c.converged, "false when the diffusion stopped on its cap (max_pushes / max_iterations) first");
 }
 
 /// One seed set.

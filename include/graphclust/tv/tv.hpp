@@ -127,6 +127,9 @@ struct TvResult {
   int epochs = 0;                    ///< epochs (gnn) or iterations (direct) run
   int reported_epoch = 0;            ///< 0-based epoch (iteration) whose S is reported: the lowest loss
   bool stopped_early = false;        ///< patience (gnn) or tolerance (direct) ended the run
+  /// The run ended on its own criterion (gnn: patience epochs without a lower loss; direct: a step
+  /// lowered the objective by less than tolerance), not on the cap max_epochs / iterations.
+  bool converged = false;
   double loss = 0;                   ///< totvar_coeff * total_variation + balance_coeff * balance of S
   double total_variation = 0;        ///< L_GTV of S, in [0, 1]
   double balance = 0;                ///< L_AN of S, in [0, 1]
@@ -143,6 +146,7 @@ void describe(V& v, TvResult& r) {
   v("epochs", r.epochs, "epochs or iterations run");
   v("reported_epoch", r.reported_epoch, "epoch of the reported assignment (lowest loss)");
   v("stopped_early", r.stopped_early, "patience or tolerance ended the run");
+  v("converged", r.converged, "ended on patience (gnn) or tolerance (direct), not on the max_epochs / iterations cap");
   v("loss", r.loss, "totvar_coeff * total_variation + balance_coeff * balance");
   v("total_variation", r.total_variation, "graph total variation L_GTV of S, in [0, 1]");
   v("balance", r.balance, "asymmetric-l1 balance loss L_AN of S, in [0, 1]");
@@ -165,6 +169,8 @@ std::array<double, 2> tv_loss_terms(const Graph& graph, const DenseBlock<float>&
 
 /// The structural block used without features: the spectral embedding (NJW, unit rows) of `dims`
 /// leading eigenvectors of the normalised adjacency, n x dims.
-DenseBlock<float> tv_structural_features(const Graph& graph, int dims, std::uint64_t seed = 0);
+/// `progress` hears the eigensolver's iterations (and may throw to cancel).
+DenseBlock<float> tv_structural_features(const Graph& graph, int dims, std::uint64_t seed = 0,
+                                         const Progress& progress = {});
 
 }  // namespace graphclust
