@@ -3,13 +3,12 @@
 // 3 threads (3 oversubscribes the 2-core reference machine, so task boundaries really move) and
 // for repeated runs.
 #include <gtest/gtest.h>
-#include <tbb/global_control.h>
-#include <tbb/task_arena.h>
 
 #include <atomic>
 #include <cmath>
 #include <vector>
 
+#include "threads.hpp"
 #include "graphclust/core/parallel.hpp"
 #include "graphclust/core/random.hpp"
 #include "graphclust/generators/generators.hpp"
@@ -19,16 +18,9 @@
 #include "graphclust/spectral/spectral.hpp"
 
 using namespace graphclust;
+using graphclust::test_support::with_threads;
 
 namespace {
-
-/// f() run on `threads` threads.
-template <class F>
-auto with_threads(int threads, F&& f) {
-  tbb::global_control control(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
-  tbb::task_arena arena(threads);
-  return arena.execute(f);
-}
 
 /// Values whose sum depends strongly on the order of the additions.
 std::vector<double> cancelling_values(std::size_t n) {

@@ -7,8 +7,6 @@
 // Learned methods run with tiny sizes, chosen by option name (epochs, widths, restarts) through the
 // registry's own option mechanism, so the suite stays fast without knowing any method.
 #include <gtest/gtest.h>
-#include <tbb/global_control.h>
-#include <tbb/task_arena.h>
 
 #include <bit>
 #include <chrono>
@@ -18,20 +16,15 @@
 #include <string>
 #include <vector>
 
+#include "threads.hpp"
 #include "graphclust/core/error.hpp"
 #include "graphclust/generators/generators.hpp"
 #include "graphclust/methods/registry.hpp"
 
 using namespace graphclust;
+using graphclust::test_support::with_threads;
 
 namespace {
-
-template <class F>
-auto with_threads(int threads, F&& f) {
-  tbb::global_control control(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
-  tbb::task_arena arena(threads);
-  return arena.execute(f);
-}
 
 /// Small values for the options that make a learned method slow, matched by name so that every
 /// method (present or future) declaring such an option gets them. Only ever lowers a default.
