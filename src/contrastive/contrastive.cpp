@@ -104,18 +104,7 @@ std::vector<double> pretrain(Model<T>& model, const DenseBlock<T>& x, const Cont
   train.seed = o.seed;
   train.stage = "pretraining";
   train.progress = o.progress;
-  learn::TrainResult run;
-  if (o.encoder == EncoderBackend::Torch) {  // after native pretraining and k-means; the read-out below is shared
-    const DenseBlock<double> xd = x.template cast<double>();
-    torch_backend::ContrastiveSetup setup{.features = &xd, .w = &w, .encoder_layers = hidden.size() + 1,
-                                          .decoder_layers = reconstruct ? hidden.size() + 1 : 0};
-    torch_backend::TrainSettings s{.max_epochs = o.max_epochs, .seed = o.seed, .learning_rate = o.learning_rate,
-                                   .double_precision = std::is_same_v<T, double>, .device = o.device,
-                                   .stage = train.stage, .progress = o.progress};
-    const auto trained = torch_backend::contrastive_train(setup, o, torch_backend::snapshot(params), s);
-    torch_backend::restore(params, trained.parameters);
-    run = torch_backend::to_train_result(trained);
-  } else run = learn::train<T>(
+  const learn::TrainResult run = learn::train<T>(
       tape, adam,
       [&](Tape<T>& t, int step) {
         const int epoch = step / batches, b = step % batches;
@@ -187,7 +176,18 @@ ContrastiveResult train_model(const DenseBlock<float>& features_f, const SparseM
   train.stage = std::string(to_string(o.model));
   train.progress = o.progress;
   const Var<T> no_var;
-  const learn::TrainResult run = learn::train<T>(
+  learn::TrainResult run;
+  if (o.encoder == EncoderBackend::Torch) {  // after native pretraining and k-means; the read-out below is shared
+    const DenseBlock<double> xd = x.template cast<double>();
+    torch_backend::ContrastiveSetup setup{.features = &xd, .w = &w, .encoder_layers = hidden.size() + 1,
+                                          .decoder_layers = reconstruct ? hidden.size() + 1 : 0};
+    torch_backend::TrainSettings s{.max_epochs = o.max_epochs, .seed = o.seed, .learning_rate = o.learning_rate,
+                                   .double_precision = std::is_same_v<T, double>, .device = o.device,
+                                   .stage = train.stage, .progress = o.progress};
+    const auto trained = torch_backend::contrastive_train(setup, o, torch_backend::snapshot(params), s);
+    torch_backend::restore(params, trained.parameters);
+    run = torch_backend::to_train_result(trained);
+  } else run = learn::train<T>(
       tape, adam,
       [&](Tape<T>& t, int) {
         const Var<T> input = t.constant(x);
