@@ -12,6 +12,7 @@
 #include "bindings.hpp"
 #include "convert.hpp"
 #include "graphclust/core/error.hpp"
+#include "graphclust/learn/backend.hpp"
 #include "graphclust/methods/registry.hpp"
 
 namespace graphclust::python {
@@ -126,6 +127,8 @@ py::list method_specs() {
 void bind_methods(py::module_& m) {
   using namespace pybind11::literals;
   m.def("_methods", &method_specs, "the registry's declarations (names, options, results) as dicts");
+  m.def("torch_available", &torch_available, "whether this build has the LibTorch encoder (encoder='torch')");
+  m.def("torch_cuda_available", &torch_cuda_available, "whether encoder='torch' can run on device='cuda'");
   m.def(
       "_run",
       [](const std::string& name, const Graph& graph, const py::object& seeds, const py::object& features,

@@ -14,6 +14,7 @@
 #include "graphclust/kernels/kmeans.hpp"
 #include "graphclust/kernels/reduce.hpp"
 #include "graphclust/spectral/spectral.hpp"
+#include "torch/torch_backend.hpp"
 
 namespace graphclust {
 namespace contrastive_detail {
@@ -178,7 +179,18 @@ ContrastiveResult train_model(const DenseBlock<float>& features_f, const SparseM
   train.progress = o.progress;
   const Var<T> no_var;
   std::vector<std::int32_t> last_epoch_labels;  // argmax q at the start of the final epoch
-  const learn::TrainResult run = learn::train<T>(
+  learn::TrainResult run;
+  if (o.encoder == EncoderBackend::Torch) {  // after native pretraining and k-means; the read-out below is shared
+    const DenseBlock<double> xd = x.template cast<double>();
+    torch_backend::ContrastiveSetup setup{.features = &xd, .w = &w, .encoder_layers = hidden.size() + 1,
+                                          .decoder_layers = reconstruct ? hidden.size() + 1 : 0};
+    torch_backend::TrainSettings s{.max_epochs = o.max_epochs, .seed = o.seed, .learning_rate = o.learning_rate,
+                                   .double_precision = std::is_same_v<T, double>, .device = o.device,
+                                   .stage = train.stage, .progress = o.progress};
+    const auto trained = torch_backend::contrastive_train(setup, o, torch_backend::snapshot(params), s);
+    torch_backend::restore(params, trained.parameters);
+    run = torch_backend::to_train_result(trained);
+  } else run = learn::train<T>(
       tape, adam,
       [&](Tape<T>& t, int) {
         const Var<T> input = t.constant(x);
@@ -223,6 +235,9 @@ ContrastiveResult train_model(const DenseBlock<float>& features_f, const SparseM
 void validate(const Graph& graph, AttributeView features, const ContrastiveOptions& o) {
   require_nonempty(graph, "contrastive_clustering");
   check_options(o, "contrastive_clustering");
+  check_encoder_device(o.encoder, o.device, "contrastive_clustering");
+  if (o.encoder == EncoderBackend::Torch && o.record_labels)
+    throw InvalidArgument("contrastive_clustering: record_labels needs encoder 'native' (the torch loop keeps no per-epoch labels)");
   if (static_cast<NodeId>(o.k) > graph.num_nodes())
     throw InvalidArgument("contrastive_clustering: k = " + std::to_string(o.k) + " exceeds the number of nodes " +
                           std::to_string(graph.num_nodes()));

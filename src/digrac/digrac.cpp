@@ -11,6 +11,7 @@
 #include "graphclust/core/random.hpp"
 #include "graphclust/kernels/reduce.hpp"
 #include "graphclust/spectral/spectral.hpp"
+#include "torch/torch_backend.hpp"
 
 namespace graphclust {
 namespace digrac_detail {
@@ -118,6 +119,7 @@ namespace {
 void validate(const Graph& graph, const DigracOptions& o, AttributeView features) {
   require_nonempty(graph, "digrac");
   check_options(o, "digrac");
+  check_encoder_device(o.encoder, o.device, "digrac");
   if (!graph.directed())
     throw InvalidArgument("digrac needs a directed graph: its objective is the net flow between clusters, which is 0 "
                           "on an undirected graph (use spectral clustering, or read the file with --directed)");
@@ -153,13 +155,25 @@ DigracResult train_digrac(const Graph& graph, const DigracOptions& o, const Dens
   train.seed = o.seed;
   train.stage = "digrac";
   train.progress = o.progress;
-  const learn::TrainResult run = learn::train<T>(
-      tape, adam,
-      [&](Tape<T>& t, int) {
-        const auto out = model.forward(t, t.constant(features), true);
-        return imbalance_loss(out.probabilities, context, o.norm, o.selection, o.num_pairs);
-      },
-      train);
+  learn::TrainResult run;
+  if (o.encoder == EncoderBackend::Torch) {  // Torch trains from the native initial weights; the read-out below is shared
+    torch_backend::TrainSettings s{.max_epochs = o.max_epochs, .patience = o.patience, .keep_best = train.keep_best,
+                                   .seed = o.seed, .learning_rate = o.learning_rate, .weight_decay = o.weight_decay,
+                                   .double_precision = std::is_same_v<T, double>, .device = o.device,
+                                   .stage = train.stage, .progress = o.progress};
+    const auto trained = torch_backend::digrac_train(graph, features.template cast<double>(), o,
+                                                     torch_backend::snapshot(model.parameters()), s);
+    torch_backend::restore(model.parameters(), trained.parameters);
+    run = torch_backend::to_train_result(trained);
+  } else {
+    run = learn::train<T>(
+        tape, adam,
+        [&](Tape<T>& t, int) {
+          const auto out = model.forward(t, t.constant(features), true);
+          return imbalance_loss(out.probabilities, context, o.norm, o.selection, o.num_pairs);
+        },
+        train);
+  }
   if (run.diverged) throw InvalidArgument("digrac: the loss became NaN or infinite (try a smaller learning_rate)");
 
   tape.clear(o.seed);

@@ -11,6 +11,7 @@
 #include "graphclust/core/random.hpp"
 #include "graphclust/kernels/reduce.hpp"
 #include "graphclust/spectral/spectral.hpp"
+#include "torch/torch_backend.hpp"
 #include "tv/model.hpp"
 
 namespace graphclust {
@@ -23,6 +24,7 @@ using learn::Var;
 void validate(const Graph& graph, const TvOptions& o, AttributeView features) {
   require_nonempty(graph, "tv_clustering");
   check_options(o, "tv_clustering");
+  if (o.model == TvModel::Gnn) check_encoder_device(o.encoder, o.device, "tv_clustering");
   if (graph.num_arcs() == 0) throw InvalidArgument("tv_clustering: the graph has no edges (its total variation is undefined)");
   if (static_cast<NodeId>(o.k) > graph.num_nodes())
     throw InvalidArgument("tv_clustering: k = " + std::to_string(o.k) + " exceeds the number of nodes " +
@@ -84,13 +86,25 @@ TvResult train_gnn(const Graph& graph, const TvOptions& o, const DenseBlock<floa
   const auto forward = [&](Tape<T>& t) {
     return density < kSparseDensity ? model.forward(t, sparse, context) : model.forward(t, t.constant(features), context);
   };
-  const learn::TrainResult run = learn::train<T>(
-      tape, adam,
-      [&](Tape<T>& t, int) {
-        const Var<T> s = forward(t);
-        return learn::axpby(o.totvar_coeff, total_variation_loss(s, context), o.balance_coeff, balance_loss(s));
-      },
-      train);
+  learn::TrainResult run;
+  if (o.encoder == EncoderBackend::Torch) {  // Torch trains from the native initial weights; the read-out below is shared
+    torch_backend::TrainSettings s{.max_epochs = o.max_epochs, .patience = o.patience, .keep_best = true, .seed = o.seed,
+                                   .learning_rate = o.learning_rate, .adam_epsilon = o.adam_epsilon,
+                                   .double_precision = std::is_same_v<T, double>, .device = o.device,
+                                   .stage = train.stage, .progress = o.progress};
+    const auto trained = torch_backend::tv_train(graph, features.template cast<double>(), o,
+                                                 torch_backend::snapshot(model.parameters()), s);
+    torch_backend::restore(model.parameters(), trained.parameters);
+    run = torch_backend::to_train_result(trained);
+  } else {
+    run = learn::train<T>(
+        tape, adam,
+        [&](Tape<T>& t, int) {
+          const Var<T> s = forward(t);
+          return learn::axpby(o.totvar_coeff, total_variation_loss(s, context), o.balance_coeff, balance_loss(s));
+        },
+        train);
+  }
   if (run.diverged && run.best_epoch < 0)
     throw InvalidArgument("tv_clustering: the loss became NaN or infinite (try a smaller learning_rate)");
   tape.clear(o.seed);

@@ -42,6 +42,7 @@
 #include "graphclust/graph/graph.hpp"
 #include "graphclust/io/io.hpp"
 #include "graphclust/kernels/operator.hpp"
+#include "graphclust/learn/backend.hpp"
 
 namespace graphclust {
 
@@ -78,6 +79,10 @@ struct ContrastiveOptions {
   int max_exact_nodes = 10000;   ///< scgc / scgc_star: refuse larger graphs (O(n^2) memory)
   bool record_labels = false;    ///< keep argmax q of every epoch in label_history (for benchmarks)
   bool double_precision = false; ///< train in double (slower; for checks)
+  /// Training engine: the native learn/ engine, or LibTorch (learn/backend.hpp); same model and loss;
+  /// the autoencoder pretraining and the k-means initialisation stay native.
+  EncoderBackend encoder = EncoderBackend::Native;
+  std::string device = "cpu";  ///< encoder = torch: "cpu", "cuda" or "cuda:N"
   std::uint64_t seed = 0;
   Progress progress;
 };
@@ -105,6 +110,8 @@ void describe(V& v, ContrastiveOptions& o) {
   v("max_exact_nodes", o.max_exact_nodes, "scgc/scgc_star: refuse graphs with more nodes (n x n memory)", at_least(1));
   v("record_labels", o.record_labels, "keep argmax q of every epoch (label_history)");
   v("double_precision", o.double_precision, "train in double instead of float");
+  v("encoder", o.encoder, "training engine: native, or torch (LibTorch; needs a build with it)");
+  v("device", o.device, "torch encoder: cpu, cuda or cuda:N");
   v("seed", o.seed, "random seed (initialisation, pretraining batches, k-means)");
 }
 
@@ -138,7 +145,7 @@ void describe(V& v, ContrastiveResult& r) {
   v("pretrain_losses", r.pretrain_losses, "reconstruction MSE per pretraining epoch");
   v("epochs", r.epochs, "epochs run");
   v("stop_epoch", r.stop_epoch, "0-based last epoch (the reported model)");
-  v("converged", r.converged, "at most 0.1% of the nodes changed cluster in the final epoch (DEC's tolerance)");
+  v("converged", r.converged, "at most 0.1% of the nodes changed cluster in the final epoch (DEC's tolerance); false with encoder = torch, whose epochs run inside Torch");
   v("initial_labels", r.initial_labels, "k-means labels of the pretrained embedding");
   v("label_history", r.label_history, "record_labels: (epochs + 1) x n labels per epoch, row-major");
   v("structural_features", r.structural_features, "no features were given: a spectral embedding was used");

@@ -26,6 +26,7 @@
 #include "graphclust/graph/graph.hpp"
 #include "graphclust/io/io.hpp"
 #include "graphclust/kernels/operator.hpp"
+#include "graphclust/learn/backend.hpp"
 #include "graphclust/metrics/metrics.hpp"
 
 namespace graphclust {
@@ -58,6 +59,9 @@ struct DigracOptions {
   /// report the lowest-loss epoch's model. 0 = run max_epochs and report the final epoch.
   int patience = 0;
   bool double_precision = false;  ///< train in double (slower; for checks)
+  /// Training engine: the native learn/ engine, or LibTorch (learn/backend.hpp); same model and loss.
+  EncoderBackend encoder = EncoderBackend::Native;
+  std::string device = "cpu";  ///< encoder = torch: "cpu", "cuda" or "cuda:N"
   /// Independent trainings (initialisation and dropout from seeds derived from `seed`); the one with
   /// the lowest loss is reported — model selection by the self-supervised loss, never by labels. In the
   /// noisy regime single runs are bimodal (some settle in a poor optimum), and their loss tells them apart.
@@ -81,6 +85,8 @@ void describe(V& v, DigracOptions& o) {
   v("max_epochs", o.max_epochs, "training epochs (cap)", at_least(1));
   v("patience", o.patience, "early stopping on the loss; 0 = off (report the final epoch)", at_least(0));
   v("double_precision", o.double_precision, "train in double instead of float");
+  v("encoder", o.encoder, "training engine: native, or torch (LibTorch; needs a build with it)");
+  v("device", o.device, "torch encoder: cpu, cuda or cuda:N");
   v("n_init", o.n_init, "independent trainings; the lowest-loss one is reported", at_least(1));
   v("seed", o.seed, "random seed (initialisation, dropout, Hermitian features)");
 }

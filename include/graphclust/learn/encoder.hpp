@@ -8,6 +8,9 @@
 ///   * an encoder backed by another framework records one node with Tape::record(), computing its
 ///     value with that framework and, in the node's backward, handing grad(self) to that framework's
 ///     autograd; its parameters() may then be empty if that framework steps them itself.
+/// The LibTorch encoder (src/torch/torch_backend.hpp) takes the coarser seam instead: a family hands its
+/// native model's initial weights to Torch, which trains the same network on the same loss and hands
+/// the weights back, so no tape node crosses the boundary once per epoch.
 #include <cstdint>
 #include <memory>
 #include <string>

@@ -36,6 +36,7 @@
 #include "graphclust/graph/graph.hpp"
 #include "graphclust/io/io.hpp"
 #include "graphclust/kernels/operator.hpp"
+#include "graphclust/learn/backend.hpp"
 
 namespace graphclust {
 
@@ -74,6 +75,9 @@ struct TvOptions {
   bool normalize_features = true;  ///< PyG NormalizeFeatures: shift by the global minimum if negative, rows / max(sum, 1)
   int structural_dims = 0;     ///< columns of the structural block built without features; 0 = max(k, 16)
   bool double_precision = false;
+  /// Training engine: the native learn/ engine, or LibTorch (learn/backend.hpp); same model and loss.
+  EncoderBackend encoder = EncoderBackend::Native;
+  std::string device = "cpu";  ///< encoder = torch: "cpu", "cuda" or "cuda:N"
   // --- direct ---
   int iterations = 1000;       ///< majorise-minimise steps (cap)
   double tolerance = 1e-7;     ///< stop when an iteration lowers the smoothed objective by less than this
@@ -103,6 +107,8 @@ void describe(V& v, TvOptions& o) {
   v("normalize_features", o.normalize_features, "gnn: normalise feature rows as PyG NormalizeFeatures");
   v("structural_dims", o.structural_dims, "gnn without features: spectral columns; 0 = max(k, 16)", at_least(0));
   v("double_precision", o.double_precision, "gnn: train in double instead of float");
+  v("encoder", o.encoder, "gnn: training engine: native, or torch (LibTorch; needs a build with it)");
+  v("device", o.device, "gnn, torch encoder: cpu, cuda or cuda:N");
   v("iterations", o.iterations, "direct: majorise-minimise steps (cap)", at_least(1));
   v("tolerance", o.tolerance, "direct: stop when a step lowers the objective by less", at_least(0));
   v("init", o.init, "direct: starting point: spectral (labels of spectral clustering, smoothed) or random");
