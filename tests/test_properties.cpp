@@ -268,12 +268,12 @@ TEST(Properties, DegenerateGraphsGiveAResultOrATypedError) {
         std::string error;
         const auto start = std::chrono::steady_clock::now();
         const std::string problem = degenerate_outcome(*m, d.graph, &error);
-        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         EXPECT_EQ(problem, "") << what;
-        // Tiny graphs and tiny options: anything slow here is a loop that does not terminate properly.
-        EXPECT_LT(seconds, 20.0) << what;
+        // A loop that never ends is caught by ctest's per-test TIMEOUT; no wall-clock bound here,
+        // since correctness tests must pass on a loaded machine and under the sanitizers.
         if (std::getenv("GRAPHCLUST_PROPERTIES_VERBOSE"))
-          std::printf("%-60s %s\n", what.c_str(), error.empty() ? "result" : error.c_str());
+          std::printf("%-60s %s %.2f s\n", what.c_str(), error.empty() ? "result" : error.c_str(),
+                      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
       }
     }
   }
