@@ -187,9 +187,8 @@ ContrastiveResult train_model(const DenseBlock<float>& features_f, const SparseM
     torch_backend::TrainSettings s{.max_epochs = o.max_epochs, .seed = o.seed, .learning_rate = o.learning_rate,
                                    .double_precision = std::is_same_v<T, double>, .device = o.device,
                                    .stage = train.stage, .progress = o.progress};
-    const auto trained = torch_backend::contrastive_train(setup, o, torch_backend::snapshot(params), s);
-    torch_backend::restore(params, trained.parameters);
-    run = torch_backend::to_train_result(trained);
+    run = torch_backend::train_from_native(
+        params, [&](const torch_backend::Blocks& initial) { return torch_backend::contrastive_train(setup, o, initial, s); });
   } else run = learn::train<T>(
       tape, adam,
       [&](Tape<T>& t, int) {

@@ -161,10 +161,9 @@ DigracResult train_digrac(const Graph& graph, const DigracOptions& o, const Dens
                                    .seed = o.seed, .learning_rate = o.learning_rate, .weight_decay = o.weight_decay,
                                    .double_precision = std::is_same_v<T, double>, .device = o.device,
                                    .stage = train.stage, .progress = o.progress};
-    const auto trained = torch_backend::digrac_train(graph, features.template cast<double>(), o,
-                                                     torch_backend::snapshot(model.parameters()), s);
-    torch_backend::restore(model.parameters(), trained.parameters);
-    run = torch_backend::to_train_result(trained);
+    run = torch_backend::train_from_native(model.parameters(), [&](const torch_backend::Blocks& initial) {
+      return torch_backend::digrac_train(graph, features.template cast<double>(), o, initial, s);
+    });
   } else {
     run = learn::train<T>(
         tape, adam,

@@ -133,4 +133,15 @@ inline learn::TrainResult to_train_result(const TrainRun& r) {
   return out;
 }
 
+/// The one hand-over every family makes: Torch trains from the native model's current weights
+/// (`train(snapshot)` returns a TrainRun), the trained weights come back into the native
+/// parameters, and the run is reported as the native engine's TrainResult, so the family's
+/// read-out after training is the same for both encoders.
+template <class T, class Train>
+learn::TrainResult train_from_native(const std::vector<learn::Parameter<T>*>& parameters, Train&& train) {
+  const TrainRun trained = train(snapshot(parameters));
+  restore(parameters, trained.parameters);
+  return to_train_result(trained);
+}
+
 }  // namespace graphclust::torch_backend

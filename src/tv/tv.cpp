@@ -92,10 +92,9 @@ TvResult train_gnn(const Graph& graph, const TvOptions& o, const DenseBlock<floa
                                    .learning_rate = o.learning_rate, .adam_epsilon = o.adam_epsilon,
                                    .double_precision = std::is_same_v<T, double>, .device = o.device,
                                    .stage = train.stage, .progress = o.progress};
-    const auto trained = torch_backend::tv_train(graph, features.template cast<double>(), o,
-                                                 torch_backend::snapshot(model.parameters()), s);
-    torch_backend::restore(model.parameters(), trained.parameters);
-    run = torch_backend::to_train_result(trained);
+    run = torch_backend::train_from_native(model.parameters(), [&](const torch_backend::Blocks& initial) {
+      return torch_backend::tv_train(graph, features.template cast<double>(), o, initial, s);
+    });
   } else {
     run = learn::train<T>(
         tape, adam,
