@@ -6,7 +6,9 @@
 #include <Eigen/Dense>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <map>
+#include <vector>
 
 #include "graphclust/core/error.hpp"
 #include "graphclust/core/random.hpp"
@@ -919,6 +921,33 @@ TEST(LearnTrain, EarlyStoppingAndBestSnapshot) {
   bad.min_delta = -1;
   EXPECT_THROW(learn::train<double>(tape, sgd, [&](TapeD& t, int) { return learn::sum(t.parameter(p)); }, bad),
                InvalidArgument);
+}
+
+// The rule the native loop and the LibTorch loop share: patience counts falls smaller than
+// min_delta as no improvement, a tie keeps the first best, the last epoch is never "stopped early".
+TEST(LearnTrain, EarlyStoppingRule) {
+  learn::EarlyStopping s(6, 2, 0.5);
+  EXPECT_TRUE(s.observe(10.0).new_best);
+  const auto small_fall = s.observe(9.8);  // a new best, but not by min_delta: patience 1 of 2
+  EXPECT_TRUE(small_fall.new_best);
+  EXPECT_FALSE(small_fall.stop_after_step);
+  const auto tie = s.observe(9.8);
+  EXPECT_FALSE(tie.new_best);
+  EXPECT_TRUE(tie.stop_after_step);
+  EXPECT_TRUE(s.result().stopped_early);
+  EXPECT_EQ(s.result().best_epoch, 1);
+  EXPECT_EQ(s.result().losses, (std::vector<double>{10.0, 9.8, 9.8}));
+
+  learn::EarlyStopping last(2, 1, 0.0);
+  EXPECT_FALSE(last.observe(1.0).stop_after_step);
+  EXPECT_FALSE(last.observe(2.0).stop_after_step);  // patience would fire, but it is the final epoch
+  EXPECT_FALSE(last.result().stopped_early);
+
+  learn::EarlyStopping nan(5, 0, 0.0);
+  EXPECT_TRUE(nan.observe(std::numeric_limits<double>::quiet_NaN()).diverged);
+  EXPECT_TRUE(nan.result().diverged);
+  EXPECT_EQ(nan.result().best_epoch, -1);
+  EXPECT_THROW(learn::EarlyStopping(1, -1, 0.0), InvalidArgument);
 }
 
 TEST(LearnTrain, StopsOnANonFiniteLoss) {

@@ -395,49 +395,32 @@ torch::TensorOptions tensor_options(const TrainSettings& s) {
   return torch::TensorOptions().dtype(s.double_precision ? torch::kDouble : torch::kFloat).device(torch::Device(s.device));
 }
 
-/// learn::train's loop: the loss of epoch e is that of the weights before e's step; patience and
-/// keep_best as there; a NaN loss stops without stepping.
+/// learn::train's loop, with its record-keeping (learn::EarlyStopping) shared.
 TrainRun run_training(std::vector<Tensor>& params, const std::function<Tensor(int)>& loss_fn, const TrainSettings& s) {
+  learn::EarlyStopping stopping(s.max_epochs, s.patience, s.min_delta);
   torch::optim::Adam adam(params, torch::optim::AdamOptions(s.learning_rate).eps(s.adam_epsilon).weight_decay(s.weight_decay));
-  TrainRun r;
   std::vector<Tensor> best;
-  double best_loss = std::numeric_limits<double>::infinity(), patience_best = best_loss;
-  int waited = 0;
   for (int epoch = 0; epoch < s.max_epochs; ++epoch) {
     adam.zero_grad();
     const Tensor loss = loss_fn(epoch);
-    const double value = loss.item<double>();
-    r.losses.push_back(value);
-    r.epochs = epoch + 1;
-    r.stop_epoch = epoch;
-    if (!std::isfinite(value)) {
-      r.diverged = true;
-      break;
-    }
-    if (value < best_loss) {
-      best_loss = value;
-      r.best_epoch = epoch;
-      if (s.keep_best) {
-        torch::NoGradGuard no_grad;
-        best.clear();
-        for (const Tensor& p : params) best.push_back(p.detach().clone());
-      }
+    const learn::EarlyStopping::Verdict verdict = stopping.observe(loss.item<double>());
+    if (verdict.diverged) break;
+    if (verdict.new_best && s.keep_best) {
+      torch::NoGradGuard no_grad;
+      best.clear();
+      for (const Tensor& p : params) best.push_back(p.detach().clone());
     }
     if (loss.requires_grad()) loss.backward();
     adam.step();
     report(s.progress, s.stage, static_cast<double>(epoch + 1) / s.max_epochs);
-    if (value < patience_best - s.min_delta) {
-      patience_best = value;
-      waited = 0;
-    } else if (s.patience > 0 && ++waited >= s.patience && epoch + 1 < s.max_epochs) {
-      r.stopped_early = true;
-      break;
-    }
+    if (verdict.stop_after_step) break;
   }
+  TrainRun r;
+  r.record = std::move(stopping.result());
   if (s.keep_best && !best.empty()) {
     torch::NoGradGuard no_grad;
     for (std::size_t i = 0; i < params.size(); ++i) params[i].copy_(best[i]);
-    r.restored_best = true;
+    r.record.restored_best = true;
   }
   for (const Tensor& p : params) r.parameters.push_back(to_block(p));
   return r;

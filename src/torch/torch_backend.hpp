@@ -53,13 +53,7 @@ struct TrainSettings {
 /// the loop's record, with the meanings of learn::TrainResult.
 struct TrainRun {
   Blocks parameters;
-  std::vector<double> losses;
-  int epochs = 0;
-  bool stopped_early = false;
-  bool diverged = false;
-  int stop_epoch = -1;
-  int best_epoch = -1;
-  bool restored_best = false;
+  learn::TrainResult record;
 };
 
 /// DIGRAC: DIMPA + softmax head (DigracModel's parameters) on the imbalance loss.
@@ -120,19 +114,6 @@ void restore(const std::vector<learn::Parameter<T>*>& parameters, const Blocks& 
   for (std::size_t i = 0; i < parameters.size() && i < values.size(); ++i)
     parameters[i]->value = values[i].template cast<T>();
 }
-inline learn::TrainResult to_train_result(const TrainRun& r) {
-  learn::TrainResult out;
-  out.losses = r.losses;
-  out.epochs = r.epochs;
-  out.stopped_early = r.stopped_early;
-  out.diverged = r.diverged;
-  out.stop_epoch = r.stop_epoch;
-  out.best_epoch = r.best_epoch;
-  out.best_loss = r.best_epoch >= 0 ? r.losses[static_cast<std::size_t>(r.best_epoch)] : out.best_loss;
-  out.restored_best = r.restored_best;
-  return out;
-}
-
 /// The one hand-over every family makes: Torch trains from the native model's current weights
 /// (`train(snapshot)` returns a TrainRun), the trained weights come back into the native
 /// parameters, and the run is reported as the native engine's TrainResult, so the family's
@@ -141,7 +122,7 @@ template <class T, class Train>
 learn::TrainResult train_from_native(const std::vector<learn::Parameter<T>*>& parameters, Train&& train) {
   const TrainRun trained = train(snapshot(parameters));
   restore(parameters, trained.parameters);
-  return to_train_result(trained);
+  return trained.record;
 }
 
 }  // namespace graphclust::torch_backend

@@ -40,6 +40,34 @@ struct TrainResult {
   bool restored_best = false;  ///< keep_best restored the parameters of best_epoch
 };
 
+/// The per-epoch record-keeping of every training loop (the native train() below and the LibTorch
+/// backend's), so both stop, diverge and pick the best epoch by the same rule: the loss of epoch e is
+/// that of the parameters before e's step; a non-finite loss stops without stepping; patience counts
+/// epochs without a fall below the best by more than min_delta and never stops the last epoch.
+class EarlyStopping {
+ public:
+  /// Throws InvalidArgument for max_epochs < 1, patience < 0 or a negative / non-finite min_delta.
+  EarlyStopping(int max_epochs, int patience, double min_delta);
+
+  struct Verdict {
+    bool diverged = false;         ///< do not step; stop now
+    bool new_best = false;         ///< these are the lowest-loss parameters so far (snapshot them)
+    bool stop_after_step = false;  ///< patience ran out: step, then stop
+  };
+  /// Records `loss` as the next epoch's and says what the loop does with it.
+  Verdict observe(double loss);
+
+  const TrainResult& result() const noexcept { return result_; }
+  TrainResult& result() noexcept { return result_; }
+
+ private:
+  int max_epochs_, patience_;
+  double min_delta_;
+  double patience_best_ = std::numeric_limits<double>::infinity();  // best by more than min_delta
+  int waited_ = 0;
+  TrainResult result_;
+};
+
 /// Builds one epoch's loss on a cleared tape: run the model, return a 1 x 1 Var.
 template <class T>
 using LossFunction = std::function<Var<T>(Tape<T>& tape, int epoch)>;
