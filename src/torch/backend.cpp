@@ -22,6 +22,7 @@
 #include "contrastive/loss.hpp"
 #include "digrac/loss.hpp"
 #include "graphclust/core/error.hpp"
+#include "graphclust/core/parallel.hpp"
 #include "torch/torch_backend.hpp"
 
 namespace graphclust::torch_backend {
@@ -389,6 +390,20 @@ Tensor contrastive_loss(const Tensor& z, const Tensor& mu, const Tensor& x, cons
   return loss;
 }
 
+/// Torch's CPU kernels run on their own OpenMP pool, which Debian's LibTorch starts with one thread.
+/// A training call gets as many as graphclust's own kernels would (available_threads(), so a
+/// tbb::global_control limit applies to both engines), and the previous count is put back after.
+class TorchThreads {
+ public:
+  TorchThreads() : previous_(at::get_num_threads()) { at::set_num_threads(available_threads()); }
+  ~TorchThreads() { at::set_num_threads(previous_); }
+  TorchThreads(const TorchThreads&) = delete;
+  TorchThreads& operator=(const TorchThreads&) = delete;
+
+ private:
+  int previous_;
+};
+
 // --- the epoch loop --------------------------------------------------------------------------------
 
 torch::TensorOptions tensor_options(const TrainSettings& s) {
@@ -505,6 +520,7 @@ void require_setup(const ContrastiveSetup& s) {
 
 TrainRun digrac_train(const Graph& graph, const DenseBlock<double>& features, const DigracOptions& o,
                       const Blocks& initial, const TrainSettings& s) {
+  const TorchThreads threads;
   const torch::TensorOptions opt = tensor_options(s);
   ParameterSource src(initial, opt);
   DigracNet net(src, graph, o, opt);
@@ -517,6 +533,7 @@ TrainRun digrac_train(const Graph& graph, const DenseBlock<double>& features, co
 
 TrainRun tv_train(const Graph& graph, const DenseBlock<double>& features, const TvOptions& o, const Blocks& initial,
                   const TrainSettings& s) {
+  const TorchThreads threads;
   const torch::TensorOptions opt = tensor_options(s);
   ParameterSource src(initial, opt);
   TvNet net(src, o);
@@ -527,6 +544,7 @@ TrainRun tv_train(const Graph& graph, const DenseBlock<double>& features, const 
 
 TrainRun contrastive_train(const ContrastiveSetup& setup, const ContrastiveOptions& o, const Blocks& initial,
                            const TrainSettings& s) {
+  const TorchThreads threads;
   require_setup(setup);
   const torch::TensorOptions opt = tensor_options(s);
   ParameterSource src(initial, opt);

@@ -28,6 +28,7 @@
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 #include <tbb/partitioner.h>
+#include <tbb/task_arena.h>
 
 namespace graphclust {
 
@@ -38,6 +39,10 @@ inline constexpr std::size_t kReductionBlock = 8192;
 
 /// Grain of plain per-index loops (scheduling only; never affects results).
 inline constexpr std::size_t kDefaultGrain = 2048;
+
+/// Threads a call may use here: the current TBB arena's limit (tbb::global_control or an enclosing
+/// task_arena lowers it). Code that runs on another pool (LibTorch's) sizes it from this.
+inline int available_threads() noexcept { return std::max(1, tbb::this_task_arena::max_concurrency()); }
 
 /// Number of fixed blocks that cover [0, n).
 constexpr std::size_t block_count(std::size_t n) noexcept { return (n + kReductionBlock - 1) / kReductionBlock; }
