@@ -97,6 +97,16 @@ TEST(ReaderMemoryLimits, FeatureDimsBeyondTheLimitAreRefused) {
   EXPECT_EQ(read_features_text("# dims: 1000\nx 0 1\n", "f.txt", p, 1 << 20).cols(), 1000);
 }
 
+// Found by the CI fuzz campaign of fuzz_features: a finite double beyond float32's range
+// ("4444...441", 91 digits) passed the finiteness check and was stored as inf.
+TEST(ReaderValues, FeatureValuesBeyondFloat32AreParseErrors) {
+  const Graph p = named_path();
+  expect_parse_error([&] { read_features_text("# dims: 2\nx 0 1\ny 1 -4e39\n", "f.txt", p); }, "f.txt:3:");
+  expect_parse_error([&] { read_features_text("# dims: 1\nx 0 " + std::string(90, '4') + "1\n", "f.txt", p); },
+                     "outside the float32 range");
+  EXPECT_FLOAT_EQ(read_features_text("# dims: 1\nx 0 3e38\n", "f.txt", p)(0, 0), 3e38f);
+}
+
 // Found by fuzz_binary (UBSan): loading the cache of a graph without edges called
 // memcpy(nullptr, ..., 0) for the empty target array, which is undefined behaviour.
 TEST(BinaryCacheHardening, EdgelessGraphRoundTrips) {

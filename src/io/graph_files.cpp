@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <string>
 
 #include "graphclust/core/error.hpp"
@@ -291,6 +292,9 @@ FeatureMatrix read_features_text(std::string_view text, std::string_view source,
     if (v.ec != std::errc() || v.ptr != value_token.data() + value_token.size())
       throw ParseError(path, line, "malformed feature value '" + std::string(value_token) + "'");
     if (!std::isfinite(value)) throw ParseError(path, line, "feature value '" + std::string(value_token) + "' is not finite");
+    // Features are stored as float32: a finite double beyond its range would become inf.
+    if (std::abs(value) > static_cast<double>(std::numeric_limits<float>::max()))
+      throw ParseError(path, line, "feature value '" + std::string(value_token) + "' is outside the float32 range (|x| <= 3.4e38)");
     features(node, dim) = static_cast<float>(value);
   });
   return features;
