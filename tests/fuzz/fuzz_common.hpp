@@ -122,4 +122,11 @@ inline Graph named_graph() {
   return build_graph(e, {});
 }
 
+/// The graph a node-file reader looks its ids up in: integer ids or names, chosen by a selector byte
+/// (the input's first), since lookup differs between the two. Built once per process.
+inline const Graph& lookup_graph(std::uint8_t selector) {
+  static const Graph graphs[2] = {integer_graph(), named_graph()};
+  return graphs[selector & 1];
+}
+
 }  // namespace graphclust::fuzz

@@ -9,8 +9,7 @@ using namespace graphclust;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1) return 0;
-  static const Graph graphs[2] = {fuzz::integer_graph(), fuzz::named_graph()};
-  const Graph& graph = graphs[data[0] & 1];
+  const Graph& graph = fuzz::lookup_graph(data[0]);
   try {
     const auto labels = read_labels_text(fuzz::as_text(data + 1, size - 1), "fuzz.labels", graph);
     fuzz::require(labels.size() == graph.num_nodes(), "one label per node");
