@@ -92,6 +92,10 @@ def section_quality(seeds, graphs, use_torch, max_epochs, torch_seeds):
                 rows["torch TVGNN"].append(scores(truth, t["labels"]))
             rows["direct TV"].append(scores(truth, gc.tv_clustering(g, k, model="direct", seed=seed).labels))
             rows["spectral"].append(scores(truth, gc.spectral_clustering(g, k=k, seed=seed).labels))
+            # per seed, so a long run that is cut short still leaves its finished seeds
+            done = [m for m, vals in rows.items() if vals and (m != "torch TVGNN" or seed < torch_seeds)]
+            print("  %s seed %d (native reported epoch %d): " % (name, seed, epochs["native TVGNN"][-1])
+                  + "; ".join("%s %s" % (m, " ".join("%.3f" % v for v in rows[m][-1])) for m in done), flush=True)
         print("\n%s (n=%d, arcs=%d, K=%d, %s; anchor: %s)" % (name, g.num_nodes, len(g.targets), k,
                                                            "features" if with_features else "structure only", ANCHORS[name]))
         for method, values in rows.items():

@@ -177,7 +177,6 @@ ContrastiveResult train_model(const DenseBlock<float>& features_f, const SparseM
   train.seed = o.seed;
   train.stage = std::string(to_string(o.model));
   train.progress = o.progress;
-  const Var<T> no_var;
   std::vector<std::int32_t> last_epoch_labels;  // argmax q at the start of the final epoch
   learn::TrainResult run;
   if (o.encoder == EncoderBackend::Torch) {  // after native pretraining and k-means; the read-out below is shared

@@ -199,8 +199,11 @@ DirectRun direct_tv(const Graph& graph, const TvOptions& o) {
   DenseBlock<double>& s = run.s;
   s.resize(n, k);
   if (o.init == TvInit::Spectral) {
-    const std::vector<std::int32_t> labels =
-        spectral_clustering(graph, {.k = o.k, .seed = o.seed, .progress = o.progress}).labels;
+    SpectralOptions spectral;
+    spectral.k = o.k;
+    spectral.seed = o.seed;
+    spectral.progress = o.progress;
+    const std::vector<std::int32_t> labels = spectral_clustering(graph, spectral).labels;
     s.setConstant(0.5 / kd);
     for (Eigen::Index i = 0; i < n; ++i) s(i, labels[static_cast<std::size_t>(i)]) += 0.5;
   } else {

@@ -49,14 +49,15 @@ struct MethodInfo {
   bool takes_seeds = false;
   InputUse features = InputUse::None;
   InputUse labels = InputUse::None;
-  std::vector<OptionSpec> options;  ///< filled by make_method from describe(Options)
-  std::string result_type;          ///< filled by make_method from describe(Result)
-  std::vector<FieldSpec> result_fields;
-  std::function<ResultRecord(const MethodInput&, const OptionValues&)> run;
+  // The `{}` below let a designated initialiser leave these out without -Wmissing-field-initializers.
+  std::vector<OptionSpec> options{};  ///< filled by make_method from describe(Options)
+  std::string result_type{};         ///< filled by make_method from describe(Result)
+  std::vector<FieldSpec> result_fields{};
+  std::function<ResultRecord(const MethodInput&, const OptionValues&)> run{};
   /// Local methods: many seed sets in parallel (results identical for every thread count).
   std::function<std::vector<ResultRecord>(const MethodInput&, std::span<const std::vector<NodeId>>,
                                           const OptionValues&)>
-      run_many;
+      run_many{};
 
   const OptionSpec* option(std::string_view option_name) const;
 };
