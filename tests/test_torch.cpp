@@ -176,7 +176,7 @@ TEST(TorchEncoders, DimpaAndGtvConvMatchNative) {
   {
     const auto g = stochastic_block_model({{20, 20}, 0.3, 0.05, false, {}, 9}).graph;
     const tv_detail::TvContext<double> context(g);
-    tv_detail::GtvConv<double> conv("gtv", 5, 6, 0.311, 1e-3, 4, 1);
+    tv_detail::GtvConv<double> conv("gtv", 5, 6, 0.311, 1e-3, TvThetaInit::FanIn, 4, 1);
     conv.bias.value = random_block(1, 6, 5);
     const DenseBlock<double> r = random_block(40, 6, 6);
     std::vector<Parameter<double>*> params;

@@ -111,7 +111,7 @@ TEST(TvModel, GtvConvGradientsFlowThroughGamma) {
   const tv_detail::TvContext<double> context(p.graph);
   const DenseBlock<double> x = random_block(p.graph.num_nodes(), 5, 1);
   const DenseBlock<double> target = random_block(p.graph.num_nodes(), 4, 2);
-  tv_detail::GtvConv<double> conv("gtv", 5, 4, 0.311, 1e-3, 3, 0);
+  tv_detail::GtvConv<double> conv("gtv", 5, 4, 0.311, 1e-3, TvThetaInit::FanIn, 3, 0);
   conv.bias.value = random_block(1, 4, 4) * 0.1;
   const auto loss = [&](TapeD& t) {
     return learn::sum(learn::mul(t.constant(target), conv(t, t.constant(x), context, Activation::Elu)));
@@ -139,7 +139,7 @@ TEST(TvModel, GtvConvGradientsFlowThroughGamma) {
   EXPECT_GT((full - conv.theta.grad).norm(), 1e-3 * full.norm());
 
   // Clamped distances pass no gradient: with eps above every distance, Gamma is the constant a / eps.
-  tv_detail::GtvConv<double> clamped("gtv", 5, 4, 0.311, 1e6, 3, 0);
+  tv_detail::GtvConv<double> clamped("gtv", 5, 4, 0.311, 1e6, TvThetaInit::FanIn, 3, 0);
   const auto clamped_loss = [&](TapeD& t) {
     return learn::sum(learn::mul(t.constant(target), clamped(t, t.constant(x), context, Activation::Elu)));
   };
@@ -147,6 +147,18 @@ TEST(TvModel, GtvConvGradientsFlowThroughGamma) {
   clamped.collect(cp);
   const learn::GradCheckResult rc = learn::check_gradients(clamped_loss, cp, {.tolerance = 1e-5});
   EXPECT_TRUE(rc.ok) << rc.max_error << " at " << rc.worst;
+}
+
+TEST(TvModel, ThetaInitScalesByTheChosenFan) {
+  // fan_out reproduces the PyTorch reference, whose kaiming_normal_ on an in x out weight reads the
+  // fan from the output width; fan_in is Keras' he_normal of the TensorFlow reference.
+  const auto sample_std = [](const DenseBlock<double>& w) { return std::sqrt(w.array().square().mean()); };
+  const tv_detail::GtvConv<double> keras("gtv", 800, 50, 0.311, 1e-3, TvThetaInit::FanIn, 5, 0);
+  const tv_detail::GtvConv<double> torch_like("gtv", 800, 50, 0.311, 1e-3, TvThetaInit::FanOut, 5, 0);
+  EXPECT_NEAR(sample_std(keras.theta.value), std::sqrt(2.0 / 800), 0.03 * std::sqrt(2.0 / 800));
+  EXPECT_NEAR(sample_std(torch_like.theta.value), std::sqrt(2.0 / 50), 0.03 * std::sqrt(2.0 / 50));
+  // Same draws, only rescaled: the choice changes no random stream.
+  EXPECT_NEAR((torch_like.theta.value - keras.theta.value * 4.0).norm(), 0.0, 1e-9);
 }
 
 TEST(TvModel, WholeModelGradients) {

@@ -15,7 +15,9 @@ this module pretrains the same autoencoder the way SDCN did (MSE, Adam lr 1e-3, 
     per row), negatives among meta-nodes (sums of z per argmax cluster, detached one-hot).
 
 run(x, adj, k, **options) returns dict(labels=final labels, history=[labels per epoch..., final],
-losses, seconds_pretrain, seconds_train).
+losses, seconds_pretrain, seconds_train). sparse_features=True multiplies the first encoder layer with a
+sparse copy of X (the same numbers up to rounding; the reference multiplies a dense X, which Debian's
+generic-BLAS torch makes the slowest part of an epoch on bag-of-words features).
 """
 import os
 import time
@@ -52,6 +54,10 @@ class AE(nn.Module):
         return h
 
     def encode(self, x):
+        if x.is_sparse:
+            first = self.enc[0]
+            h = torch.sparse.mm(x, first.weight.t()) + first.bias
+            return self._run(self.enc[1:], F.relu(h)) if len(self.enc) > 1 else h
         return self._run(self.enc, x)
 
     def decode(self, z):
@@ -117,14 +123,16 @@ def exact_contrastive(z, w_dense, tau):
     return -torch.log(pos + 1e-10).mean() + torch.log(neg + 1e-10).mean()
 
 
-def pretrain(ae, x, epochs, lr, batch_size, generator):
+def pretrain(ae, x, epochs, lr, batch_size, generator, x_sparse=None):
     opt = torch.optim.Adam(ae.parameters(), lr=lr)
     n = x.shape[0]
     for _ in range(epochs):
         perm = torch.randperm(n, generator=generator)
         for start in range(0, n, batch_size):
-            batch = x[perm[start:start + batch_size]]
-            loss = F.mse_loss(ae.decode(ae.encode(batch)), batch)
+            rows = perm[start:start + batch_size]
+            batch = x[rows]
+            source = batch if x_sparse is None else torch.index_select(x_sparse, 0, rows)
+            loss = F.mse_loss(ae.decode(ae.encode(source)), batch)
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -132,19 +140,20 @@ def pretrain(ae, x, epochs, lr, batch_size, generator):
 
 def run(x, adj, k, model="pamc", alpha=2.0, beta=2.5, order=3, influence=True, tau=0.5, learning_rate=1e-3,
         max_epochs=200, hidden=(500, 500, 2000), embedding_dim=10, pretrain_epochs=30, pretrain_lr=1e-3,
-        batch_size=256, n_init=20, seed=0, record=True):
+        batch_size=256, n_init=20, seed=0, record=True, sparse_features=False):
     torch.manual_seed(seed)
     generator = torch.Generator().manual_seed(seed)
     x = torch.as_tensor(np.asarray(x, dtype=np.float32))
     ae = AE(x.shape[1], hidden, embedding_dim)
     t0 = time.perf_counter()
-    pretrain(ae, x, pretrain_epochs, pretrain_lr, batch_size, generator)
+    x_in = x.to_sparse().coalesce() if sparse_features else x
+    pretrain(ae, x, pretrain_epochs, pretrain_lr, batch_size, generator, x_in if sparse_features else None)
     t1 = time.perf_counter()
     w = random_walk_power(adj, order, influence)
     exact = model != "pamc"
     w_dense = w.to_dense() if exact else None
     with torch.no_grad():
-        z = ae.encode(x)
+        z = ae.encode(x_in)
     km = KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(z.numpy())
     mu = nn.Parameter(torch.tensor(km.cluster_centers_, dtype=torch.float32))
     params = list(ae.enc.parameters()) + [mu]
@@ -154,7 +163,7 @@ def run(x, adj, k, model="pamc", alpha=2.0, beta=2.5, order=3, influence=True, t
     history, losses = [], []
     t2 = time.perf_counter()
     for _ in range(max_epochs):
-        z = ae.encode(x)
+        z = ae.encode(x_in)
         q = student_t(z, mu)
         p = target_distribution(q.detach())
         labels = q.detach().argmax(1)
@@ -174,7 +183,7 @@ def run(x, adj, k, model="pamc", alpha=2.0, beta=2.5, order=3, influence=True, t
         opt.step()
     t3 = time.perf_counter()
     with torch.no_grad():
-        final = student_t(ae.encode(x), mu).argmax(1).numpy()
+        final = student_t(ae.encode(x_in), mu).argmax(1).numpy()
     history.append(final)
     return dict(labels=final, history=history, losses=losses, initial_labels=km.labels_,
                 seconds_pretrain=t1 - t0, seconds_train=t3 - t2, epochs=max_epochs)

@@ -63,9 +63,9 @@ def structural_block(g, seed):
     return np.asarray(gc.spectral_clustering(g, k=16, n_init=1, seed=seed).embedding, dtype=np.float32)
 
 
-def section_quality(seeds, graphs, use_torch, max_epochs, torch_seeds):
+def section_quality(seeds, graphs, use_torch, max_epochs, torch_seeds, theta_init="fan_in"):
     print("\n== Quality at the lowest-loss epoch (up to %d epochs, patience 50): NMI ACC ARI, mean±std over seeds %s"
-          "; torch on the first %d seed(s)" % (max_epochs, list(seeds), torch_seeds))
+          "; torch on the first %d seed(s); theta_init %s" % (max_epochs, list(seeds), torch_seeds, theta_init))
     for name, with_features in graphs:
         if not os.path.exists(os.path.join(SHARED, name, "edges.txt")):
             print("%s: skipped (not found under %s)" % (name, SHARED))
@@ -78,7 +78,7 @@ def section_quality(seeds, graphs, use_torch, max_epochs, torch_seeds):
         epochs = {"native TVGNN": [], "torch TVGNN": []}
         for seed in seeds:
             t0 = time.perf_counter()
-            r = gc.tv_clustering(g, k, features=x, seed=seed, max_epochs=max_epochs)
+            r = gc.tv_clustering(g, k, features=x, seed=seed, max_epochs=max_epochs, theta_init=theta_init)
             times["native TVGNN"].append((time.perf_counter() - t0) / r.epochs)
             epochs["native TVGNN"].append(r.reported_epoch)
             rows["native TVGNN"].append(scores(truth, r.labels))
@@ -86,7 +86,7 @@ def section_quality(seeds, graphs, use_torch, max_epochs, torch_seeds):
                 feats = x if with_features else structural_block(g, seed)
                 # sparse X Theta when the features are bag-of-words: the same model, a bearable run time here
                 t = torch_tv.run(a, feats, k, seed=seed, normalize=with_features, max_epochs=max_epochs,
-                                 sparse_features=with_features)
+                                 sparse_features=with_features, theta_init=theta_init)
                 times["torch TVGNN"].append(t["seconds_per_epoch"])
                 epochs["torch TVGNN"].append(t["reported_epoch"])
                 rows["torch TVGNN"].append(scores(truth, t["labels"]))
@@ -172,6 +172,8 @@ def main():
     ap.add_argument("--no-torch", action="store_true")
     ap.add_argument("--max-epochs", type=int, default=500, help="epoch cap of both implementations (reference: 500)")
     ap.add_argument("--torch-seeds", type=int, default=None, help="run PyTorch on the first N seeds only (default all)")
+    ap.add_argument("--theta-init", default="fan_in", choices=["fan_in", "fan_out"],
+                    help="GTVConv Theta std sqrt(2/fan), both implementations: fan_in (TensorFlow reference), fan_out (PyTorch reference)")
     ap.add_argument("--graphs", default=None, help="comma-separated subset of cora,citeseer,amazon-photo,coauthor-cs")
     args = ap.parse_args()
     use_torch = torch_tv is not None and not args.no_torch
@@ -182,7 +184,7 @@ def main():
     torch_seeds = len(seeds) if args.torch_seeds is None else args.torch_seeds
     sections = args.sections.split(",")
     if "quality" in sections:
-        section_quality(seeds, graphs, use_torch, args.max_epochs, torch_seeds)
+        section_quality(seeds, graphs, use_torch, args.max_epochs, torch_seeds, args.theta_init)
     if "speed" in sections:
         section_speed(args.quick, use_torch)
     if "memory" in sections:

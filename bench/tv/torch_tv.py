@@ -12,8 +12,9 @@ Sparse as the reference's edge_index branch: the per-arc l1 distances gather bot
 (num_arcs x channels, as PyG does); the Laplacian product is PyG-style message passing (gather the
 neighbours' rows, scale by Gamma, scatter-add), so the gradient reaches Gamma per arc. The TV loss is evaluated on the arcs (the reference builds a dense N x N adjacency for it).
 
-Initialisation as graphclust's native model (and the TensorFlow reference): Theta Kaiming-normal
-(he_normal, fan_in), MLP weights Xavier-uniform, biases zero.
+Initialisation as graphclust's native model: Theta Kaiming-normal with std sqrt(2 / fan), fan = the input
+width (theta_init="fan_in", the TensorFlow reference's he_normal) or the output width ("fan_out", what the
+PyTorch reference's kaiming_normal_ gives on its in x out weight); MLP weights Xavier-uniform, biases zero.
 """
 import math
 import os
@@ -36,11 +37,13 @@ def normalize_features(x):
 
 
 class GTVConv(torch.nn.Module):
-    def __init__(self, cin, cout, delta, eps):
+    def __init__(self, cin, cout, delta, eps, theta_init="fan_in"):
         super().__init__()
+        if theta_init not in ("fan_in", "fan_out"):
+            raise ValueError("theta_init must be fan_in or fan_out, got %r" % (theta_init,))
         self.theta = torch.nn.Parameter(torch.empty(cin, cout))
         self.bias = torch.nn.Parameter(torch.zeros(cout))
-        torch.nn.init.normal_(self.theta, 0.0, math.sqrt(2.0 / cin))
+        torch.nn.init.normal_(self.theta, 0.0, math.sqrt(2.0 / (cin if theta_init == "fan_in" else cout)))
         self.delta, self.eps = delta, eps
 
     def forward(self, x, row, col, weight, n):
@@ -55,12 +58,12 @@ class GTVConv(torch.nn.Module):
 
 
 class TVGNN(torch.nn.Module):
-    def __init__(self, cin, k, mp_channels=512, mp_layers=2, delta=0.311, eps=1e-3, mlp_hidden=256):
+    def __init__(self, cin, k, mp_channels=512, mp_layers=2, delta=0.311, eps=1e-3, mlp_hidden=256, theta_init="fan_in"):
         super().__init__()
         self.convs = torch.nn.ModuleList()
         c = cin
         for _ in range(mp_layers):
-            self.convs.append(GTVConv(c, mp_channels, delta, eps))
+            self.convs.append(GTVConv(c, mp_channels, delta, eps, theta_init))
             c = mp_channels
         self.mlp = torch.nn.ModuleList()
         for width in ([mlp_hidden] if mlp_hidden > 0 else []) + [k]:

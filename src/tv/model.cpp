@@ -1,4 +1,5 @@
 // TVGNN on the learn/ engine: the two losses, GTVConv and the reference vertex-clustering model.
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -41,9 +42,13 @@ Var<T> balance_loss(Var<T> s) {
 
 template <class T>
 GtvConv<T>::GtvConv(const std::string& name, Eigen::Index in, Eigen::Index out, double delta_, double eps_,
-                    std::uint64_t seed, std::uint64_t stream)
+                    TvThetaInit init, std::uint64_t seed, std::uint64_t stream)
     : theta(name + ".theta", in, out), bias(name + ".bias", 1, out), delta(delta_), eps(eps_) {
-  learn::kaiming_normal(theta.value, seed, stream);
+  // kaiming_normal divides by sqrt(rows); a gain of sqrt(2 rows / cols) turns that into sqrt(2 / cols).
+  const double gain = init == TvThetaInit::FanOut
+                          ? std::sqrt(2.0 * static_cast<double>(in) / static_cast<double>(std::max<Eigen::Index>(out, 1)))
+                          : std::sqrt(2.0);
+  learn::kaiming_normal(theta.value, seed, stream, gain);
 }
 
 template <class T>
@@ -77,7 +82,7 @@ template <class T>
 TvNetwork<T>::TvNetwork(Eigen::Index input_dim, const TvOptions& o) {
   Eigen::Index in = input_dim;
   for (int l = 0; l < o.mp_layers; ++l) {
-    conv_.emplace_back("tv.gtv" + std::to_string(l), in, o.mp_channels, o.delta, o.epsilon, o.seed,
+    conv_.emplace_back("tv.gtv" + std::to_string(l), in, o.mp_channels, o.delta, o.epsilon, o.theta_init, o.seed,
                        0x47545600ULL + static_cast<std::uint64_t>(l));
     in = o.mp_channels;
   }

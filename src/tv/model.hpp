@@ -26,12 +26,13 @@ template <class T>
 learn::Var<T> balance_loss(learn::Var<T> s);
 
 /// x' = act((I - delta L_Gamma) X Theta + b), Gamma_ij = a_ij / max(||(X Theta)_i - (X Theta)_j||_1, eps).
-/// Theta Kaiming-normal (gain sqrt 2, as the reference's he_normal), b zero.
+/// Theta Kaiming-normal, std sqrt(2 / fan) with fan the input width (the TensorFlow reference's he_normal) or
+/// the output width (the PyTorch reference's kaiming_normal_ on an in x out tensor), b zero.
 template <class T>
 class GtvConv {
  public:
-  GtvConv(const std::string& name, Eigen::Index in, Eigen::Index out, double delta, double eps, std::uint64_t seed,
-          std::uint64_t stream);
+  GtvConv(const std::string& name, Eigen::Index in, Eigen::Index out, double delta, double eps, TvThetaInit init,
+          std::uint64_t seed, std::uint64_t stream);
   learn::Var<T> operator()(learn::Tape<T>& tape, learn::Var<T> x, const TvContext<T>& context, Activation act);
   /// The same for constant sparse input features (X Theta as a sparse product).
   learn::Var<T> operator()(learn::Tape<T>& tape, const learn::SparseRows<T>& x, const TvContext<T>& context,

@@ -57,6 +57,18 @@ struct EnumTable<TvInit> {
                                       EnumName<TvInit>{TvInit::Random, "random"}};
 };
 
+/// Scale of GTVConv's Kaiming-normal Theta (in x out): std = sqrt(2 / fan).
+/// fan_in: fan = in, Keras' he_normal in the TensorFlow reference. fan_out: fan = out, what the PyTorch
+/// reference gets from torch.nn.init.kaiming_normal_ on its in x out weight (torch reads fan_in from
+/// dimension 1); it differs from fan_in only in the first layer (Cora: std .0625 instead of .0374).
+enum class TvThetaInit { FanIn, FanOut };
+
+template <>
+struct EnumTable<TvThetaInit> {
+  static constexpr std::array entries{EnumName<TvThetaInit>{TvThetaInit::FanIn, "fan_in"},
+                                      EnumName<TvThetaInit>{TvThetaInit::FanOut, "fan_out"}};
+};
+
 struct TvOptions {
   int k = 2;  ///< number of clusters
   TvModel model = TvModel::Gnn;
@@ -68,6 +80,7 @@ struct TvOptions {
   int mp_layers = 2;           ///< GTVConv layers
   double delta = 0.311;        ///< GTVConv step (delta_coeff)
   int mlp_hidden = 256;        ///< hidden relu layer of the assignment MLP; 0 = a linear head
+  TvThetaInit theta_init = TvThetaInit::FanIn;
   double learning_rate = 1e-3;
   double adam_epsilon = 1e-7;
   int max_epochs = 500;
@@ -100,6 +113,7 @@ void describe(V& v, TvOptions& o) {
   v("mp_layers", o.mp_layers, "gnn: GTVConv layers", at_least(1));
   v("delta", o.delta, "gnn: GTVConv step delta_coeff", at_least(0));
   v("mlp_hidden", o.mlp_hidden, "gnn: hidden relu units of the assignment MLP; 0 = linear head", at_least(0));
+  v("theta_init", o.theta_init, "gnn: GTVConv Theta std sqrt(2/fan): fan_in (TensorFlow reference) or fan_out (PyTorch reference)");
   v("learning_rate", o.learning_rate, "gnn: Adam learning rate", greater_than(0));
   v("adam_epsilon", o.adam_epsilon, "gnn: Adam epsilon", greater_than(0));
   v("max_epochs", o.max_epochs, "gnn: training epochs (cap)", at_least(1));
