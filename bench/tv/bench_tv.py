@@ -63,7 +63,7 @@ def structural_block(g, seed):
     return np.asarray(gc.spectral_clustering(g, k=16, n_init=1, seed=seed).embedding, dtype=np.float32)
 
 
-def section_quality(seeds, graphs, use_torch, max_epochs, torch_seeds, theta_init="fan_in"):
+def section_quality(seeds, graphs, use_torch, max_epochs, torch_seeds, theta_init="fan_out"):
     print("\n== Quality at the lowest-loss epoch (up to %d epochs, patience 50): NMI ACC ARI, mean±std over seeds %s"
           "; torch on the first %d seed(s); theta_init %s" % (max_epochs, list(seeds), torch_seeds, theta_init))
     for name, with_features in graphs:
@@ -172,7 +172,7 @@ def main():
     ap.add_argument("--no-torch", action="store_true")
     ap.add_argument("--max-epochs", type=int, default=500, help="epoch cap of both implementations (reference: 500)")
     ap.add_argument("--torch-seeds", type=int, default=None, help="run PyTorch on the first N seeds only (default all)")
-    ap.add_argument("--theta-init", default="fan_in", choices=["fan_in", "fan_out"],
+    ap.add_argument("--theta-init", default="fan_out", choices=["fan_in", "fan_out"],
                     help="GTVConv Theta std sqrt(2/fan), both implementations: fan_in (TensorFlow reference), fan_out (PyTorch reference)")
     ap.add_argument("--graphs", default=None, help="comma-separated subset of cora,citeseer,amazon-photo,coauthor-cs")
     args = ap.parse_args()

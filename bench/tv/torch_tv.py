@@ -37,7 +37,7 @@ def normalize_features(x):
 
 
 class GTVConv(torch.nn.Module):
-    def __init__(self, cin, cout, delta, eps, theta_init="fan_in"):
+    def __init__(self, cin, cout, delta, eps, theta_init="fan_out"):
         super().__init__()
         if theta_init not in ("fan_in", "fan_out"):
             raise ValueError("theta_init must be fan_in or fan_out, got %r" % (theta_init,))
@@ -58,7 +58,7 @@ class GTVConv(torch.nn.Module):
 
 
 class TVGNN(torch.nn.Module):
-    def __init__(self, cin, k, mp_channels=512, mp_layers=2, delta=0.311, eps=1e-3, mlp_hidden=256, theta_init="fan_in"):
+    def __init__(self, cin, k, mp_channels=512, mp_layers=2, delta=0.311, eps=1e-3, mlp_hidden=256, theta_init="fan_out"):
         super().__init__()
         self.convs = torch.nn.ModuleList()
         c = cin

@@ -80,7 +80,7 @@ struct TvOptions {
   int mp_layers = 2;           ///< GTVConv layers
   double delta = 0.311;        ///< GTVConv step (delta_coeff)
   int mlp_hidden = 256;        ///< hidden relu layer of the assignment MLP; 0 = a linear head
-  TvThetaInit theta_init = TvThetaInit::FanIn;
+  TvThetaInit theta_init = TvThetaInit::FanOut;  ///< the PyTorch reference's scale (see TvThetaInit)
   double learning_rate = 1e-3;
   double adam_epsilon = 1e-7;
   int max_epochs = 500;
