@@ -100,7 +100,7 @@ def quality(args):
               f"hidden {args.hidden}, {args.epochs} epochs, pretrain {args.pretrain_epochs} epochs", flush=True)
         # bag-of-words features: the PyTorch side multiplies its first layer with a sparse X (same numbers up to
         # rounding), which halves its epoch on Debian's generic-BLAS torch; the model is unchanged
-        sparse_x = (np.asarray(x) != 0).mean() < 0.1
+        sparse_x = bool((np.asarray(x) != 0).mean() < 0.1)
         native_final, native_best, torch_final, torch_best = [], [], [], []
         native_time, torch_time = [], []
         for seed in range(args.seeds):
@@ -117,7 +117,7 @@ def quality(args):
                 t0 = time.perf_counter()
                 hidden = tuple(int(h) for h in args.hidden.split(","))
                 tr = tp.run(x, gc.to_scipy(g), k, model="pamc", hidden=hidden, max_epochs=args.epochs,
-                            pretrain_epochs=args.pretrain_epochs, seed=seed, sparse_features=bool(sparse_x),
+                            pretrain_epochs=args.pretrain_epochs, seed=seed, sparse_features=sparse_x,
                             **{kk: v for kk, v in params.items() if kk != "learning_rate"}, learning_rate=params["learning_rate"])
                 torch_time.append(time.perf_counter() - t0)
                 torch_final.append(metrics(y, tr["labels"]))

@@ -123,16 +123,15 @@ def exact_contrastive(z, w_dense, tau):
     return -torch.log(pos + 1e-10).mean() + torch.log(neg + 1e-10).mean()
 
 
-def pretrain(ae, x, epochs, lr, batch_size, generator, x_sparse=None):
+def pretrain(ae, x, x_in, epochs, lr, batch_size, generator):
+    """x: the dense reconstruction target; x_in: what the encoder reads (x itself, or its sparse copy)."""
     opt = torch.optim.Adam(ae.parameters(), lr=lr)
     n = x.shape[0]
     for _ in range(epochs):
         perm = torch.randperm(n, generator=generator)
         for start in range(0, n, batch_size):
             rows = perm[start:start + batch_size]
-            batch = x[rows]
-            source = batch if x_sparse is None else torch.index_select(x_sparse, 0, rows)
-            loss = F.mse_loss(ae.decode(ae.encode(source)), batch)
+            loss = F.mse_loss(ae.decode(ae.encode(torch.index_select(x_in, 0, rows))), x[rows])
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -147,7 +146,7 @@ def run(x, adj, k, model="pamc", alpha=2.0, beta=2.5, order=3, influence=True, t
     ae = AE(x.shape[1], hidden, embedding_dim)
     t0 = time.perf_counter()
     x_in = x.to_sparse().coalesce() if sparse_features else x
-    pretrain(ae, x, pretrain_epochs, pretrain_lr, batch_size, generator, x_in if sparse_features else None)
+    pretrain(ae, x, x_in, pretrain_epochs, pretrain_lr, batch_size, generator)
     t1 = time.perf_counter()
     w = random_walk_power(adj, order, influence)
     exact = model != "pamc"
