@@ -58,3 +58,21 @@ def test_contrastive_errors_are_value_errors():
         gc.contrastive_clustering(g, 2, features=np.zeros((3, 2), dtype=np.float32))
     with pytest.raises(ValueError, match="scgc_star"):
         gc.cluster(g, "scgc", k=2, features=planted.features, model="scgc_star")
+
+
+def test_contrastive_feature_smoothing_is_the_scipy_filter():
+    scipy_sparse = pytest.importorskip("scipy.sparse")
+    planted = gc.contextual_sbm(sizes=[40, 40, 40], p_in=0.1, p_out=0.01, dims=16, mu=3.0, seed=15)
+    a = gc.to_scipy(planted.graph).astype(np.float64)
+    a = a + scipy_sparse.eye(a.shape[0])
+    d = scipy_sparse.diags(np.asarray(a.sum(axis=1)).ravel() ** -0.5)
+    x = np.asarray(planted.features, dtype=np.float64)
+    for _ in range(2):
+        x = d @ (a @ (d @ x))
+    opts = dict(SMALL, max_epochs=20)
+    filtered = gc.contrastive_clustering(planted.graph, 3, features=planted.features, feature_smoothing=2, **opts)
+    given = gc.contrastive_clustering(planted.graph, 3, features=x.astype(np.float32), **opts)
+    np.testing.assert_array_equal(filtered.labels, given.labels)
+    np.testing.assert_allclose(filtered.losses, given.losses, rtol=1e-5)
+    with pytest.raises(ValueError):
+        gc.contrastive_clustering(planted.graph, 3, features=planted.features, feature_smoothing=-1, **opts)

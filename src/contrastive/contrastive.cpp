@@ -268,6 +268,18 @@ DenseBlock<float> structural_features(const Graph& graph, int k, std::uint64_t s
   return x;
 }
 
+// S^t X in double (t products of a float block would round t times), S on the symmetric view with
+// GCN's self-loop renormalisation, so isolated nodes keep their own row instead of a zero row.
+DenseBlock<float> smooth_features(const Graph& graph, const DenseBlock<float>& x, int steps) {
+  const GraphOperator<double> s(graph, {.kind = OperatorKind::SymNormalized, .self_loop_weight = 1.0, .symmetrize = true});
+  DenseBlock<double> current = x.cast<double>(), next;
+  for (int step = 0; step < steps; ++step) {
+    s.apply_block(current, next);
+    current.swap(next);
+  }
+  return current.cast<float>();
+}
+
 }  // namespace
 }  // namespace contrastive_detail
 
@@ -283,6 +295,7 @@ ContrastiveResult contrastive_clustering(const Graph& graph, AttributeView featu
     for (const Eigen::Index w : hidden) widths += static_cast<double>(w);
     double bytes = n * scalar * 2.0 * widths;
     if (options.model != ContrastiveModel::Pamc) bytes += 8.0 * n * n * scalar;
+    if (options.feature_smoothing > 0) bytes += 2.0 * n * 8.0 * static_cast<double>(features.cols);  // two double blocks
     detail::require_memory(bytes, "contrastive_clustering",
                            "model " + std::string(to_string(options.model)) + " with hidden = '" + options.hidden +
                                "' on " + std::to_string(graph.num_nodes()) + " nodes");
@@ -307,6 +320,10 @@ ContrastiveResult contrastive_clustering(const Graph& graph, AttributeView featu
                                             static_cast<Eigen::Index>(features.cols));
   }
   learn::require_finite(x, "contrastive_clustering features");
+  if (options.feature_smoothing > 0) {
+    report(options.progress, "feature smoothing", 0.0);
+    x = smooth_features(graph, x, options.feature_smoothing);
+  }
   ContrastiveResult r = options.double_precision ? train_model<double>(x, w, options, hidden)
                                                  : train_model<float>(x, w, options, hidden);
   r.structural_features = built;

@@ -29,6 +29,12 @@
 /// pamc_scgc.md): Citeseer SCGC / SCGC* alpha 1, beta 0.1, order 1, tau 0.25, lr 1e-4 (SCGC*:
 /// influence); USPS PamC alpha 2, beta 2, order 4, tau 0.5.
 ///
+/// `feature_smoothing` t > 0 (off by default, the reference feeds raw features) first replaces X by
+/// S^t X with S = D~^-1/2 (A + I) D~^-1/2 of the symmetric view: the low-pass graph filter of SGC
+/// (Wu et al. 2019, K = 2) and of Liu et al.'s Simple Contrastive Graph Clustering. The reference
+/// lets structure in through the loss only; on citation graphs, whose raw bag-of-words rows are
+/// sparse and noisy, filtering them first is what recent methods rely on (bench/contrastive/NOTES.md).
+///
 /// The result is the model after the final epoch (never a label-selected epoch). Graphs without
 /// features get a structural feature block (the spectral embedding, columns standardised), and the
 /// result says so.
@@ -71,6 +77,7 @@ struct ContrastiveOptions {
   int embedding_dim = 10;        ///< n_z: width of z
   double dof = 1.0;              ///< Student-t degrees of freedom v
   double self_loop_weight = 1.0; ///< M = D^-1 (A + wI)
+  int feature_smoothing = 0;     ///< t: encode S^t X instead of X (see above); 0 = raw features (the reference)
   int pretrain_epochs = 30;      ///< autoencoder pretraining epochs (0 = none)
   double pretrain_learning_rate = 1e-3;
   int pretrain_batch_size = 256;
@@ -102,6 +109,8 @@ void describe(V& v, ContrastiveOptions& o) {
   v("embedding_dim", o.embedding_dim, "width of the embedding z", at_least(1));
   v("dof", o.dof, "Student-t degrees of freedom", greater_than(0));
   v("self_loop_weight", o.self_loop_weight, "w in D^-1 (A + wI)", at_least(0));
+  v("feature_smoothing", o.feature_smoothing,
+    "t: encode S^t X, S = D^-1/2 (A + I) D^-1/2 (SGC's low-pass filter); 0 = raw features, as the reference", at_least(0));
   v("pretrain_epochs", o.pretrain_epochs, "autoencoder pretraining epochs (0 = none)", at_least(0));
   v("pretrain_learning_rate", o.pretrain_learning_rate, "Adam learning rate of the pretraining", greater_than(0));
   v("pretrain_batch_size", o.pretrain_batch_size, "minibatch rows of the pretraining", at_least(1));
