@@ -56,13 +56,13 @@ void expect_gradients(const std::function<VarD(TapeD&)>& loss, const std::vector
   EXPECT_GT(r.checked, 0);
 }
 
-AttributedPlantedGraph planted(std::uint64_t seed, NodeId per_block = 100) {
+AttributedPlantedGraph planted(std::uint64_t seed, NodeId per_block = 100, double mu = 3.0) {
   ContextualSbmOptions o;
   o.sizes = {per_block, per_block, per_block};
   o.p_in = 0.1;
   o.p_out = 0.01;
   o.dims = 16;
-  o.mu = 3.0;
+  o.mu = mu;
   o.sigma = 1.0;
   o.seed = seed;
   return contextual_sbm(o);
@@ -367,17 +367,9 @@ TEST(Contrastive, FeatureSmoothingEncodesTheFilteredFeatures) {
 }
 
 TEST(Contrastive, FeatureSmoothingRescuesNoisyFeatures) {
-  // Features barely informative on their own (centres 0.5 sigma apart per dimension): the graph
-  // filter averages each row over its two-hop neighbourhood, which lies mostly in its own block.
-  ContextualSbmOptions c;
-  c.sizes = {100, 100, 100};
-  c.p_in = 0.1;
-  c.p_out = 0.01;
-  c.dims = 16;
-  c.mu = 0.5;
-  c.sigma = 1.0;
-  c.seed = 16;
-  const AttributedPlantedGraph p = contextual_sbm(c);
+  // Features barely informative on their own (block means 0.5 sigma off the origin, one axis each):
+  // the graph filter averages each row over its two-hop neighbourhood, mostly its own block.
+  const AttributedPlantedGraph p = planted(16, 100, 0.5);
   ContrastiveOptions o = small_options();
   const double raw = adjusted_rand_index(p.labels, contrastive_clustering(p.graph, p.features, o).labels);
   o.feature_smoothing = 2;
