@@ -28,12 +28,18 @@ Graph small_graph(std::uint64_t seed, NodeId n = 24) {
   return stochastic_block_model({{n / 2, n - n / 2}, 0.35, 0.08, false, {}, seed}).graph;
 }
 
+/// A + wI of the symmetric view, densely.
+Eigen::MatrixXd dense_adjacency_with_loops(const Graph& g, double w) {
+  const Eigen::Index n = g.num_nodes();
+  Eigen::MatrixXd a = w * Eigen::MatrixXd::Identity(n, n);
+  for (NodeId u = 0; u < g.num_nodes(); ++u) g.for_each_sym(u, [&](NodeId v, Weight x) { a(u, v) += x; });
+  return a;
+}
+
 /// D^-1 (A + wI) of an undirected graph, densely.
 Eigen::MatrixXd dense_random_walk(const Graph& g, double w) {
-  const Eigen::Index n = g.num_nodes();
-  Eigen::MatrixXd a = Eigen::MatrixXd::Zero(n, n);
-  for (NodeId u = 0; u < g.num_nodes(); ++u) g.for_each_sym(u, [&](NodeId v, Weight x) { a(u, v) += x; });
-  a += w * Eigen::MatrixXd::Identity(n, n);
+  Eigen::MatrixXd a = dense_adjacency_with_loops(g, w);
+  const Eigen::Index n = a.rows();
   for (Eigen::Index i = 0; i < n; ++i)
     if (a.row(i).sum() > 0) a.row(i) /= a.row(i).sum();
   return a;
@@ -342,9 +348,7 @@ TEST(Contrastive, StructuralFeaturesWithoutFeatures) {
 
 /// S^t X densely, S = D~^-1/2 (A + I) D~^-1/2.
 FeatureMatrix dense_smoothed(const Graph& g, const FeatureMatrix& x, int steps) {
-  const Eigen::Index n = g.num_nodes();
-  Eigen::MatrixXd a = Eigen::MatrixXd::Identity(n, n);
-  for (NodeId u = 0; u < g.num_nodes(); ++u) g.for_each_sym(u, [&](NodeId v, Weight w) { a(u, v) += w; });
+  const Eigen::MatrixXd a = dense_adjacency_with_loops(g, 1.0);
   const Eigen::VectorXd d = a.rowwise().sum().array().rsqrt();
   const Eigen::MatrixXd s = d.asDiagonal() * a * d.asDiagonal();
   Eigen::MatrixXd y = x.cast<double>();

@@ -106,26 +106,21 @@ def quality(args):
         native_final, native_best, torch_final, torch_best = [], [], [], []
         native_time, torch_time = [], []
         smooth_final, smooth_best, smooth_time = [], [], []
-        for seed in range(args.seeds):
+        def run_native(seed, smoothing, final, best, seconds):
             t0 = time.perf_counter()
             r = gc.contrastive_clustering(g, k, features=x, hidden=args.hidden, max_epochs=args.epochs,
-                                          pretrain_epochs=args.pretrain_epochs, record_labels=True, seed=seed, **params)
-            native_time.append(time.perf_counter() - t0)
-            hist = np.asarray(r.label_history).reshape(r.epochs + 1, -1)
-            native_final.append(metrics(y, r.labels))
-            native_best.append(best_epoch(y, hist))
-            line = f"  seed {seed}: native final ACC/NMI/ARI/F1 " + " ".join(f"{v:.3f}" for v in native_final[-1])
-            line += f"  ({native_time[-1]:.1f} s)"
+                                          pretrain_epochs=args.pretrain_epochs, record_labels=True, seed=seed,
+                                          feature_smoothing=smoothing, **params)
+            seconds.append(time.perf_counter() - t0)
+            final.append(metrics(y, r.labels))
+            best.append(best_epoch(y, np.asarray(r.label_history).reshape(r.epochs + 1, -1)))
+            return " ".join(f"{v:.3f}" for v in final[-1]) + f"  ({seconds[-1]:.1f} s)"
+
+        for seed in range(args.seeds):
+            line = f"  seed {seed}: native final ACC/NMI/ARI/F1 " + run_native(seed, 0, native_final, native_best, native_time)
             if args.feature_smoothing > 0:
-                t0 = time.perf_counter()
-                rs = gc.contrastive_clustering(g, k, features=x, hidden=args.hidden, max_epochs=args.epochs,
-                                               pretrain_epochs=args.pretrain_epochs, record_labels=True, seed=seed,
-                                               feature_smoothing=args.feature_smoothing, **params)
-                smooth_time.append(time.perf_counter() - t0)
-                smooth_final.append(metrics(y, rs.labels))
-                smooth_best.append(best_epoch(y, np.asarray(rs.label_history).reshape(rs.epochs + 1, -1)))
-                line += f"  | smoothed t={args.feature_smoothing} final " + " ".join(f"{v:.3f}" for v in smooth_final[-1])
-                line += f"  ({smooth_time[-1]:.1f} s)"
+                line += f"  | smoothed t={args.feature_smoothing} final " + run_native(
+                    seed, args.feature_smoothing, smooth_final, smooth_best, smooth_time)
             if tp is not None and not args.no_torch:
                 t0 = time.perf_counter()
                 hidden = tuple(int(h) for h in args.hidden.split(","))
