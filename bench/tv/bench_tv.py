@@ -58,9 +58,9 @@ def summary(rows):
     return " ".join("%.3f±%.3f" % (m, s) for m, s in zip(a.mean(axis=0), a.std(axis=0)))
 
 
-def structural_block(g, seed):
-    # exactly what tv_clustering builds without features (tv_structural_features: dims = max(k, 16))
-    return np.asarray(gc.spectral_clustering(g, k=16, n_init=1, seed=seed).embedding, dtype=np.float32)
+def structural_block(g, k, seed):
+    # exactly what tv_clustering builds without features (spectral_feature_block, k columns)
+    return np.asarray(gc.spectral_clustering(g, k=k, n_init=1, seed=seed).embedding, dtype=np.float32)
 
 
 def section_quality(seeds, graphs, use_torch, max_epochs, torch_seeds, theta_init="fan_out"):
@@ -83,7 +83,7 @@ def section_quality(seeds, graphs, use_torch, max_epochs, torch_seeds, theta_ini
             epochs["native TVGNN"].append(r.reported_epoch)
             rows["native TVGNN"].append(scores(truth, r.labels))
             if use_torch and seed < torch_seeds:
-                feats = x if with_features else structural_block(g, seed)
+                feats = x if with_features else structural_block(g, k, seed)
                 # sparse X Theta when the features are bag-of-words: the same model, a bearable run time here
                 t = torch_tv.run(a, feats, k, seed=seed, normalize=with_features, max_epochs=max_epochs,
                                  sparse_features=with_features, theta_init=theta_init)

@@ -58,6 +58,9 @@ def test_contrastive_errors_are_value_errors():
         gc.contrastive_clustering(g, 2, features=np.zeros((3, 2), dtype=np.float32))
     with pytest.raises(ValueError, match="scgc_star"):
         gc.cluster(g, "scgc", k=2, features=planted.features, model="scgc_star")
+    # an explicit model that is another entry's default is a conflict too, not silently overridden
+    with pytest.raises(ValueError, match="runs model scgc but model = pamc"):
+        gc.cluster(g, "scgc", k=2, features=planted.features, model="pamc")
 
 
 def test_contrastive_feature_smoothing_is_the_scipy_filter():

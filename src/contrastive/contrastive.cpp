@@ -257,13 +257,10 @@ void validate(const Graph& graph, AttributeView features, const ContrastiveOptio
   }
 }
 
+// The spectral block with standardised columns: the encoder and the Student-t kernel then see
+// unit-scale inputs, as they do with the reference's normalised features.
 DenseBlock<float> structural_features(const Graph& graph, int k, std::uint64_t seed, const Progress& progress) {
-  SpectralOptions s;
-  s.progress = progress;
-  s.k = std::max(2, std::min<int>(k, static_cast<int>(graph.num_nodes()) - 1));
-  s.n_init = 1;  // only the embedding is wanted
-  s.seed = seed;
-  DenseBlock<float> x = spectral_clustering(graph, s).embedding.cast<float>();
+  DenseBlock<float> x = spectral_feature_block(graph, k, seed, progress);
   standardize_columns(x);
   return x;
 }

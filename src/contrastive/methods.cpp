@@ -10,22 +10,17 @@
 namespace graphclust::detail {
 namespace {
 
-// The named entries fix the model. `model` left at its default (pamc) means "not given"; any other
-// value that differs from the entry's model is a conflict.
-ContrastiveOptions with_model(ContrastiveOptions o, ContrastiveModel model, const char* method) {
-  if (o.model != ContrastiveModel::Pamc && o.model != model)
-    throw InvalidArgument(std::string("method ") + method + " runs model " + std::string(to_string(model)) +
-                          " but model = " + std::string(to_string(o.model)) +
-                          " was given: use --method " + std::string(to_string(o.model)) + " (or method contrastive)");
-  o.model = model;
-  return o;
-}
-
-void add_named(MethodRegistry& registry, const char* name, ContrastiveModel model, const char* summary) {
-  registry.add(make_method<ContrastiveOptions, ContrastiveResult>(
+// A named entry runs its own model; a different `model` given with it is a conflict, not an override.
+template <ContrastiveModel M>
+void add_named(MethodRegistry& registry, const char* name, const char* summary) {
+  registry.add(make_method<ContrastiveModelOptions<M>, ContrastiveResult>(
       {.name = name, .function = "contrastive_clustering", .summary = summary, .features = InputUse::Optional},
-      [model, name](const MethodInput& in, const ContrastiveOptions& o) {
-        return contrastive_clustering(*in.graph, in.features, with_model(o, model, name));
+      [name](const MethodInput& in, const ContrastiveModelOptions<M>& o) {
+        if (o.model != M)
+          throw InvalidArgument(std::string("method ") + name + " runs model " + std::string(to_string(M)) +
+                                " but model = " + std::string(to_string(o.model)) + " was given: use --method " +
+                                std::string(to_string(o.model)) + " (or method contrastive)");
+        return contrastive_clustering(*in.graph, in.features, o);
       }));
 }
 
@@ -38,11 +33,11 @@ void register_contrastive_methods(MethodRegistry& registry) {
        .summary = "contrastive clustering: PamC (default), SCGC or SCGC* by `model` (Kulatilleke et al.); features optional",
        .features = InputUse::Optional},
       [](const MethodInput& in, const ContrastiveOptions& o) { return contrastive_clustering(*in.graph, in.features, o); }));
-  add_named(registry, "pamc", ContrastiveModel::Pamc,
+  add_named<ContrastiveModel::Pamc>(registry, "pamc",
             "PamC: meta-node block-contrastive clustering, O(n k + nnz) (Kulatilleke et al.); features optional");
-  add_named(registry, "scgc", ContrastiveModel::Scgc,
+  add_named<ContrastiveModel::Scgc>(registry, "scgc",
             "SCGC: exact contrastive clustering with an autoencoder, O(n^2) memory (small graphs); features optional");
-  add_named(registry, "scgc_star", ContrastiveModel::ScgcStar,
+  add_named<ContrastiveModel::ScgcStar>(registry, "scgc_star",
             "SCGC*: exact contrastive clustering, encoder only, O(n^2) memory (small graphs); features optional");
 }
 

@@ -144,4 +144,13 @@ SpectralResult spectral_clustering(const Graph& graph, const SpectralOptions& o)
   return result;
 }
 
+DenseBlock<float> spectral_feature_block(const Graph& graph, int dims, std::uint64_t seed, const Progress& progress) {
+  SpectralOptions o;
+  o.progress = progress;
+  o.k = std::max(1, std::min<int>(dims, static_cast<int>(graph.num_nodes()) - 1));
+  o.n_init = 1;  // only the embedding is used
+  o.seed = seed;
+  return spectral_clustering(graph, o).embedding.cast<float>();
+}
+
 }  // namespace graphclust

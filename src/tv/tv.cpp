@@ -294,16 +294,6 @@ std::array<double, 2> tv_loss_terms(const Graph& graph, const DenseBlock<float>&
   return {tv, 1.0 - b / norm};
 }
 
-DenseBlock<float> tv_structural_features(const Graph& graph, int dims, std::uint64_t seed, const Progress& progress) {
-  require_nonempty(graph, "tv_structural_features");
-  SpectralOptions so;
-  so.progress = progress;
-  so.k = std::max(1, std::min<int>(dims, static_cast<int>(graph.num_nodes()) - 1));
-  so.n_init = 1;  // only the embedding is used
-  so.seed = seed;
-  return spectral_clustering(graph, so).embedding.cast<float>();
-}
-
 TvResult tv_clustering(const Graph& graph, AttributeView features, const TvOptions& options) {
   tv_detail::validate(graph, options, features);
   TvResult r;
@@ -320,8 +310,8 @@ TvResult tv_clustering(const Graph& graph, AttributeView features, const TvOptio
     r.structural_features = features.empty();
     if (r.structural_features) {
       report(options.progress, "structural features", 0.0);
-      x = tv_structural_features(graph, options.structural_dims > 0 ? options.structural_dims : std::max(options.k, 16),
-                                 options.seed, options.progress);
+      x = spectral_feature_block(graph, options.structural_dims > 0 ? options.structural_dims : options.k, options.seed,
+                                 options.progress);
     } else {
       x = Eigen::Map<const DenseBlock<float>>(features.data, static_cast<Eigen::Index>(features.rows),
                                               static_cast<Eigen::Index>(features.cols));

@@ -124,6 +124,18 @@ void describe(V& v, ContrastiveOptions& o) {
   v("seed", o.seed, "random seed (initialisation, pretraining batches, k-means)");
 }
 
+/// The same options with another default model: the registry's named entries (pamc, scgc, scgc_star),
+/// so their help shows the model each one runs.
+template <ContrastiveModel M>
+struct ContrastiveModelOptions : ContrastiveOptions {
+  ContrastiveModelOptions() { model = M; }
+};
+
+template <class V, ContrastiveModel M>
+void describe(V& v, ContrastiveModelOptions<M>& o) {
+  describe(v, static_cast<ContrastiveOptions&>(o));
+}
+
 struct ContrastiveResult {
   std::vector<std::int32_t> labels;  ///< argmax q after the final epoch, 0..k-1
   DenseBlock<float> probabilities;   ///< n x k soft assignment q after the final epoch

@@ -16,7 +16,7 @@
 ///   then an MLP (one hidden relu layer) and a softmax give S. Trained with Adam on the loss; the
 ///   result is the model at the epoch of lowest loss (no label peeking). Sparse throughout: O(m
 ///   channels) memory, never an n x n matrix. Without node features the network reads a structural
-///   block (the row-normalised spectral embedding of the graph) and says so (structural_features).
+///   block (spectral_feature_block: k row-normalised spectral columns) and says so (structural_features).
 ///
 /// model = direct (registry name `tv_direct`): majorise-minimise on S itself, no features. With the
 ///   l1 terms smoothed at eps as GTVConv does (|x| -> x^2 / 2eps + eps / 2 below eps), every step
@@ -86,7 +86,7 @@ struct TvOptions {
   int max_epochs = 500;
   int patience = 50;           ///< early stopping on the loss; 0 = off (report the lowest-loss epoch anyway)
   bool normalize_features = true;  ///< PyG NormalizeFeatures: shift by the global minimum if negative, rows / max(sum, 1)
-  int structural_dims = 0;     ///< columns of the structural block built without features; 0 = max(k, 16)
+  int structural_dims = 0;     ///< columns of the structural block built without features; 0 = k
   bool double_precision = false;
   /// Training engine: the native learn/ engine, or LibTorch (learn/backend.hpp); same model and loss.
   EncoderBackend encoder = EncoderBackend::Native;
@@ -119,7 +119,7 @@ void describe(V& v, TvOptions& o) {
   v("max_epochs", o.max_epochs, "gnn: training epochs (cap)", at_least(1));
   v("patience", o.patience, "gnn: early stopping on the loss; 0 = off", at_least(0));
   v("normalize_features", o.normalize_features, "gnn: normalise feature rows as PyG NormalizeFeatures");
-  v("structural_dims", o.structural_dims, "gnn without features: spectral columns; 0 = max(k, 16)", at_least(0));
+  v("structural_dims", o.structural_dims, "gnn without features: spectral columns; 0 = k", at_least(0));
   v("double_precision", o.double_precision, "gnn: train in double instead of float");
   v("encoder", o.encoder, "gnn: training engine: native, or torch (LibTorch; needs a build with it)");
   v("device", o.device, "gnn, torch encoder: cpu, cuda or cuda:N");
@@ -186,11 +186,5 @@ inline TvResult tv_clustering(const Graph& graph, const TvOptions& options = {})
 /// The two loss terms of a soft assignment S (n x k, rows on the simplex), as TvResult reports them:
 /// {L_GTV, L_AN}. Sparse, in double.
 std::array<double, 2> tv_loss_terms(const Graph& graph, const DenseBlock<float>& assignments);
-
-/// The structural block used without features: the spectral embedding (NJW, unit rows) of `dims`
-/// leading eigenvectors of the normalised adjacency, n x dims.
-/// `progress` hears the eigensolver's iterations (and may throw to cancel).
-DenseBlock<float> tv_structural_features(const Graph& graph, int dims, std::uint64_t seed = 0,
-                                         const Progress& progress = {});
 
 }  // namespace graphclust
