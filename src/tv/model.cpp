@@ -33,7 +33,10 @@ Var<T> balance_loss(Var<T> s) {
   if (k < 2) throw InvalidArgument("balance_loss: needs k >= 2 columns, got " + std::to_string(k));
   const Var<T> quantile = learn::column_kth_largest(s, static_cast<std::size_t>(n / k));
   const Var<T> r = learn::add_bias(s, learn::scale(quantile, -1.0));
-  // |r|_rho = (k - 1) relu(r) + relu(-r): one expression for both signs, 0 subgradient at r = 0 as the reference.
+  // |r|_rho = (k - 1) relu(r) + relu(-r): one expression for both signs. Its subgradient at r = 0 is 0 where the
+  // reference's mask (r >= 0) gives k - 1; an exact tie happens only at the quantile's own entry, whose two gradient
+  // paths (through s and through the quantile) cancel either way, or under float saturation, where softmax's
+  // Jacobian is 0: the same training.
   const Var<T> asym =
       learn::add(learn::scale(learn::relu(r), static_cast<double>(k - 1)), learn::relu(learn::scale(r, -1.0)));
   const double norm = static_cast<double>(n) * static_cast<double>(k - 1);
