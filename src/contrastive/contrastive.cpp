@@ -257,8 +257,8 @@ void validate(const Graph& graph, AttributeView features, const ContrastiveOptio
   }
 }
 
-// The spectral block with standardised columns: the encoder and the Student-t kernel then see
-// unit-scale inputs, as they do with the reference's normalised features.
+// The spectral block with standardised columns: unit-length rows spread k columns over entries of
+// size ~1/sqrt(k), and the encoder's initialisation assumes unit-variance inputs.
 DenseBlock<float> structural_features(const Graph& graph, int k, std::uint64_t seed, const Progress& progress) {
   DenseBlock<float> x = spectral_feature_block(graph, k, seed, progress);
   standardize_columns(x);
