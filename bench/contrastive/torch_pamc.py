@@ -15,7 +15,7 @@ this module pretrains the same autoencoder the way SDCN did (MSE, Adam lr 1e-3, 
     per row), negatives among meta-nodes (sums of z per argmax cluster, detached one-hot).
 
 run(x, adj, k, **options) returns dict(labels=final labels, history=[labels per epoch..., final],
-losses, seconds_pretrain, seconds_train). sparse_features=True multiplies the first encoder layer with a
+losses, pretrain_losses, initial_labels, seconds_pretrain, seconds_train). sparse_features=True multiplies the first encoder layer with a
 sparse copy of X (the same numbers up to rounding; the reference multiplies a dense X, which Debian's
 generic-BLAS torch makes the slowest part of an epoch on bag-of-words features).
 """
@@ -124,17 +124,23 @@ def exact_contrastive(z, w_dense, tau):
 
 
 def pretrain(ae, x, x_in, epochs, lr, batch_size, generator):
-    """x: the dense reconstruction target; x_in: what the encoder reads (x itself, or its sparse copy)."""
+    """x: the dense reconstruction target; x_in: what the encoder reads (x itself, or its sparse copy).
+    Returns the mean minibatch loss of every epoch (graphclust's pretrain_losses)."""
     opt = torch.optim.Adam(ae.parameters(), lr=lr)
     n = x.shape[0]
+    epoch_losses = []
     for _ in range(epochs):
         perm = torch.randperm(n, generator=generator)
+        total, batches = 0.0, 0
         for start in range(0, n, batch_size):
             rows = perm[start:start + batch_size]
             loss = F.mse_loss(ae.decode(ae.encode(torch.index_select(x_in, 0, rows))), x[rows])
+            total, batches = total + float(loss), batches + 1
             opt.zero_grad()
             loss.backward()
             opt.step()
+        epoch_losses.append(total / batches)
+    return epoch_losses
 
 
 def run(x, adj, k, model="pamc", alpha=2.0, beta=2.5, order=3, influence=True, tau=0.5, learning_rate=1e-3,
@@ -146,7 +152,7 @@ def run(x, adj, k, model="pamc", alpha=2.0, beta=2.5, order=3, influence=True, t
     ae = AE(x.shape[1], hidden, embedding_dim)
     t0 = time.perf_counter()
     x_in = x.to_sparse().coalesce() if sparse_features else x
-    pretrain(ae, x, x_in, pretrain_epochs, pretrain_lr, batch_size, generator)
+    pretrain_losses = pretrain(ae, x, x_in, pretrain_epochs, pretrain_lr, batch_size, generator)
     t1 = time.perf_counter()
     w = random_walk_power(adj, order, influence)
     exact = model != "pamc"
@@ -184,5 +190,5 @@ def run(x, adj, k, model="pamc", alpha=2.0, beta=2.5, order=3, influence=True, t
     with torch.no_grad():
         final = student_t(ae.encode(x_in), mu).argmax(1).numpy()
     history.append(final)
-    return dict(labels=final, history=history, losses=losses, initial_labels=km.labels_,
+    return dict(labels=final, history=history, losses=losses, initial_labels=km.labels_, pretrain_losses=pretrain_losses,
                 seconds_pretrain=t1 - t0, seconds_train=t3 - t2, epochs=max_epochs)
