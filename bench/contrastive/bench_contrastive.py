@@ -114,7 +114,9 @@ def quality(args):
             seconds.append(time.perf_counter() - t0)
             final.append(metrics(y, r.labels))
             best.append(best_epoch(y, np.asarray(r.label_history).reshape(r.epochs + 1, -1)))
-            return " ".join(f"{v:.3f}" for v in final[-1]) + f"  ({seconds[-1]:.1f} s)"
+            # the k-means start's ACC: a seed's final figure follows it (NOTES, eighth session)
+            return (" ".join(f"{v:.3f}" for v in final[-1]) + f" (start ACC {metrics(y, r.initial_labels)[0]:.3f})"
+                    + f"  ({seconds[-1]:.1f} s)")
 
         for seed in range(args.seeds):
             line = f"  seed {seed}: native final ACC/NMI/ARI/F1 " + run_native(seed, 0, native_final, native_best, native_time)
@@ -130,7 +132,8 @@ def quality(args):
                 torch_time.append(time.perf_counter() - t0)
                 torch_final.append(metrics(y, tr["labels"]))
                 torch_best.append(best_epoch(y, tr["history"]))
-                line += "  | torch final " + " ".join(f"{v:.3f}" for v in torch_final[-1]) + f"  ({torch_time[-1]:.1f} s)"
+                line += ("  | torch final " + " ".join(f"{v:.3f}" for v in torch_final[-1])
+                         + f" (start ACC {metrics(y, tr['initial_labels'])[0]:.3f})  ({torch_time[-1]:.1f} s)")
             print(line, flush=True)
         print(f"  {'':38s} ACC          NMI          ARI          F1")
         print(f"  {'native PamC, final epoch':38s} {fmt(native_final)}   ({np.mean(native_time):.1f} s/run)")
