@@ -15,9 +15,10 @@ this module pretrains the same autoencoder the way SDCN did (MSE, Adam lr 1e-3, 
     per row), negatives among meta-nodes (sums of z per argmax cluster, detached one-hot).
 
 run(x, adj, k, **options) returns dict(labels=final labels, history=[labels per epoch..., final],
-losses, pretrain_losses, initial_labels, seconds_pretrain, seconds_train). sparse_features=True multiplies the first encoder layer with a
-sparse copy of X (the same numbers up to rounding; the reference multiplies a dense X, which Debian's
-generic-BLAS torch makes the slowest part of an epoch on bag-of-words features).
+losses, pretrain_losses, initial_labels, seconds_pretrain, seconds_train). sparse_features=True
+multiplies the first encoder layer with a sparse copy of X (the same numbers up to rounding; the
+reference multiplies a dense X, which Debian's generic-BLAS torch makes the slowest part of an epoch on
+bag-of-words features).
 """
 import os
 import time
