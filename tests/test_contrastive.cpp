@@ -11,6 +11,7 @@
 #include "graphclust/core/random.hpp"
 #include "graphclust/generators/contextual_sbm.hpp"
 #include "graphclust/generators/generators.hpp"
+#include "graphclust/io/io.hpp"
 #include "graphclust/kernels/sparse_power.hpp"
 #include "graphclust/learn/learn.hpp"
 #include "graphclust/methods/registry.hpp"
@@ -342,8 +343,26 @@ TEST(Contrastive, StructuralFeaturesWithoutFeatures) {
   o.max_epochs = 30;  // learning_rate 1e-2 from small_options
   const ContrastiveResult r = contrastive_clustering(g.graph, {}, o);
   EXPECT_TRUE(r.structural_features);
-  EXPECT_EQ(r.feature_dims, 2);
+  EXPECT_EQ(r.feature_dims, 1);  // k spectral columns less the leading, degree-carrying one
   EXPECT_GE(adjusted_rand_index(g.labels, r.labels), 0.9);
+}
+
+// The shipped karate club, no features, default options: the leading spectral column, standardised,
+// gave a 29 / 5 split (ARI .07) on seeds 0 and 6 (seeds 0-7 mean .54); without it seeds 0-7 all
+// recover the faction split up to one or three nodes (ARI .77 - .88; spectral clustering: .77).
+// Two seeds keep the sanitizer stage short.
+TEST(Contrastive, StructuralFeaturesRecoverTheKarateSplit) {
+  const std::string dir = std::string(GRAPHCLUST_SOURCE_DIR) + "/graphs/";
+  const Graph g = read_graph(dir + "karate.txt");
+  const auto truth = read_labels(dir + "karate.labels", g);
+  for (const std::uint64_t seed : {0, 6}) {
+    ContrastiveOptions o;
+    o.k = 2;
+    o.seed = seed;
+    const ContrastiveResult r = contrastive_clustering(g, {}, o);
+    EXPECT_TRUE(r.structural_features);
+    EXPECT_GE(adjusted_rand_index(truth, r.labels), 0.77) << "seed " << seed;
+  }
 }
 
 /// S^t X densely, S = D~^-1/2 (A + I) D~^-1/2.

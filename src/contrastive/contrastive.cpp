@@ -257,10 +257,14 @@ void validate(const Graph& graph, AttributeView features, const ContrastiveOptio
   }
 }
 
-// The spectral block with standardised columns: unit-length rows spread k columns over entries of
-// size ~1/sqrt(k), and the encoder's initialisation assumes unit-variance inputs.
+// The spectral block without its leading column, the other columns standardised. Unit-length rows
+// spread k columns over entries of size ~1/sqrt(k), and the encoder's initialisation assumes
+// unit-variance inputs. The leading eigenvector of a connected graph is D^1/2 1: it carries degree,
+// not membership, and standardised it weighs as much as a membership column; on the karate club that
+// gave the k-means start (which PamC keeps) a 29 / 5 split on some seeds (ARI .07; bench/contrastive/NOTES.md).
 DenseBlock<float> structural_features(const Graph& graph, int k, std::uint64_t seed, const Progress& progress) {
   DenseBlock<float> x = spectral_feature_block(graph, k, seed, progress);
+  if (x.cols() > 1) x = DenseBlock<float>(x.rightCols(x.cols() - 1));
   standardize_columns(x);
   return x;
 }

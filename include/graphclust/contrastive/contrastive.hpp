@@ -36,8 +36,8 @@
 /// sparse and noisy, filtering them first is what recent methods rely on (bench/contrastive/NOTES.md).
 ///
 /// The result is the model after the final epoch (never a label-selected epoch). Graphs without
-/// features get a structural feature block (the spectral embedding, columns standardised), and the
-/// result says so.
+/// features get a structural feature block (the k-column spectral embedding without its leading,
+/// degree-carrying column: k - 1 columns, standardised), and the result says so.
 #include <array>
 #include <cstdint>
 #include <string>
