@@ -349,7 +349,7 @@ TEST(Contrastive, StructuralFeaturesWithoutFeatures) {
 
 // The shipped karate club, no features, default options: the leading spectral column, standardised,
 // gave a 29 / 5 split (ARI .07) on seeds 0 and 6 (seeds 0-7 mean .54); without it seeds 0-7 all
-// recover the faction split up to one or three nodes (ARI .77 - .88; spectral clustering: .77).
+// recover the faction split up to one or two nodes (ARI .77 - .88; spectral clustering: .77).
 // Two seeds keep the sanitizer stage short.
 TEST(Contrastive, StructuralFeaturesRecoverTheKarateSplit) {
   const std::string dir = std::string(GRAPHCLUST_SOURCE_DIR) + "/graphs/";
