@@ -3,6 +3,9 @@
 // configurations: without Torch it checks that encoder = torch is refused cleanly.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include "contrastive/loss.hpp"
@@ -122,6 +125,57 @@ TEST(TorchErrors, UnavailableBackendOrDeviceIsOneClearLine) {
   }
   EXPECT_THROW(contrastive_clustering(g.graph, {}, {.encoder = EncoderBackend::Torch, .device = "cuda"}), InvalidArgument);
 }
+
+// --- the module is loaded on demand ---------------------------------------------------------------
+
+namespace {
+bool libtorch_mapped() {
+  std::ifstream maps("/proc/self/maps");
+  const std::string text((std::istreambuf_iterator<char>(maps)), std::istreambuf_iterator<char>());
+  return text.find("libtorch_cpu") != std::string::npos;
+}
+}  // namespace
+
+// Each test runs in its own process (gtest_discover_tests), so this one sees a fresh process.
+TEST(TorchModule, LibTorchIsLoadedOnlyWhenTheTorchEncoderIsAsked) {
+  EXPECT_FALSE(libtorch_mapped()) << "LibTorch mapped before any use";
+  const auto g = directed_sbm({.num_nodes = 30, .k = 2, .p = 0.2, .seed = 1});
+  DigracOptions o;
+  o.k = 2;
+  o.max_epochs = 2;
+  digrac(g.graph, o);
+  check_encoder_device(EncoderBackend::Native, "cpu", "digrac");
+  EXPECT_FALSE(libtorch_mapped()) << "a native run loaded LibTorch";
+#ifdef GRAPHCLUST_HAS_TORCH
+  // Built with Torch, the module must load: a broken one would otherwise only skip every Torch test.
+  ASSERT_TRUE(torch_available()) << tb::unavailable_reason();
+  EXPECT_TRUE(tb::unavailable_reason().empty());
+  EXPECT_TRUE(libtorch_mapped());
+  o.encoder = EncoderBackend::Torch;
+  EXPECT_EQ(digrac(g.graph, o).epochs, 2);
+#else
+  EXPECT_FALSE(torch_available());
+  EXPECT_NE(tb::unavailable_reason().find("built without LibTorch"), std::string::npos);
+#endif
+}
+
+#ifdef GRAPHCLUST_HAS_TORCH
+TEST(TorchModule, AModuleThatCannotBeLoadedIsOneClearLine) {
+  ASSERT_EQ(setenv("GRAPHCLUST_TORCH_MODULE", "/nonexistent/libgraphclust_torch.so", 1), 0);
+  EXPECT_FALSE(torch_available());
+  const auto g = directed_sbm({.num_nodes = 30, .k = 2, .p = 0.2, .seed = 1});
+  try {
+    digrac(g.graph, {.k = 2, .max_epochs = 2, .encoder = EncoderBackend::Torch});
+    ADD_FAILURE() << "no error";
+  } catch (const InvalidArgument& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("cannot load the LibTorch module"), std::string::npos) << m;
+    EXPECT_NE(m.find("/nonexistent/libgraphclust_torch.so"), std::string::npos) << m;
+    EXPECT_EQ(m.find('\n'), std::string::npos) << m;
+  }
+  EXPECT_FALSE(libtorch_mapped());
+}
+#endif
 
 // --- shared encoders: value and gradients equal the native ones in float64 ---------------------------
 

@@ -36,8 +36,7 @@ void check_encoder_device(EncoderBackend encoder, std::string_view device, std::
     return;
   }
   if (!torch_backend::built_with_torch())
-    throw InvalidArgument(w + ": encoder 'torch' is unavailable: graphclust was built without LibTorch (install "
-                          "libtorch-dev and configure with -DGRAPHCLUST_WITH_TORCH=ON)");
+    throw InvalidArgument(w + ": encoder 'torch' is unavailable: " + torch_backend::unavailable_reason());
   if (!cuda) return;
   if (!torch_backend::cuda_built())
     throw InvalidArgument(w + ": device '" + std::string(device) +

@@ -25,9 +25,10 @@
 #include "graphclust/core/parallel.hpp"
 #include "torch/torch_backend.hpp"
 
-namespace graphclust::torch_backend {
+// Compiled into libgraphclust_torch.so only, which the library loads on first use (loader.cpp): the
+// functions live in their own namespace and reach the library through the table at the end.
+namespace graphclust::torch_backend::module_impl {
 
-bool built_with_torch() noexcept { return true; }
 bool cuda_built() noexcept {
   try {
     return at::hasCUDA();
@@ -609,4 +610,20 @@ Probe encoder_probe(const Graph& graph, const DenseBlock<double>& features, cons
   return probe(src.order, (z * to_tensor(weights, kProbe)).sum());
 }
 
-}  // namespace graphclust::torch_backend
+}  // namespace graphclust::torch_backend::module_impl
+
+extern "C" __attribute__((visibility("default"))) const graphclust::torch_backend::ModuleApi*
+graphclust_torch_module_api() {
+  using namespace graphclust::torch_backend;
+  static const ModuleApi api{.layout = module_layout(),
+                             .cuda_built = &module_impl::cuda_built,
+                             .cuda_devices = &module_impl::cuda_devices,
+                             .digrac_train = &module_impl::digrac_train,
+                             .tv_train = &module_impl::tv_train,
+                             .contrastive_train = &module_impl::contrastive_train,
+                             .digrac_probe = &module_impl::digrac_probe,
+                             .tv_probe = &module_impl::tv_probe,
+                             .contrastive_probe = &module_impl::contrastive_probe,
+                             .encoder_probe = &module_impl::encoder_probe};
+  return &api;
+}

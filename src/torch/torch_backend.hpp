@@ -1,8 +1,12 @@
 #pragma once
 // Private: the seam between the learned families and LibTorch. Plain C++/Eigen types only, so a
 // family's .cpp includes this without any torch header (the build without Torch compiles nothing
-// new). Built with Torch, src/torch/backend.cpp implements it; without, src/torch/stub.cpp throws
-// the "built without Torch" error from every entry point.
+// new). src/torch/loader.cpp implements these functions in the library: on first use it loads the
+// LibTorch module (libgraphclust_torch.so, built from src/torch/backend.cpp) and forwards to the
+// table of functions the module hands back. So nothing Torch-related is mapped into a process until a
+// caller asks for encoder = torch: loading LibTorch runs its operator registrations, about 0.7 s on
+// the reference machine, which every CLI call and `import graphclust` would otherwise pay. A build
+// without Torch, or a module that cannot be loaded, refuses with one line from every entry point.
 //
 // The families keep their native models as the source of truth: they draw the initial weights
 // natively, hand them over in the order of the native model's parameters(), let Torch train (torch::nn
@@ -25,8 +29,11 @@
 
 namespace graphclust::torch_backend {
 
-/// What this build's LibTorch offers (all false / 0 without Torch). Never throw.
+/// What this build's LibTorch offers (all false / 0 without Torch or when the module cannot be
+/// loaded). Never throw. The first call of any entry point loads the module.
 bool built_with_torch() noexcept;
+/// Why built_with_torch() is false, as one line (empty when it is true).
+std::string unavailable_reason();
 bool cuda_built() noexcept;
 int cuda_devices() noexcept;
 
@@ -101,6 +108,36 @@ struct EncoderSpec {
 };
 Probe encoder_probe(const Graph& graph, const DenseBlock<double>& features, const EncoderSpec& spec,
                     const Blocks& parameters, const DenseBlock<double>& weights);
+
+// --- the module's table ---------------------------------------------------------------------------
+/// What libgraphclust_torch.so returns from its one exported symbol (`kModuleEntry`, extern "C").
+/// The module is compiled from the same headers in the same build; `layout` guards against loading a
+/// module from another build whose structs differ, which would otherwise corrupt memory silently.
+struct ModuleApi {
+  std::uint64_t layout = 0;  ///< module_layout() as the module was compiled
+  decltype(&torch_backend::cuda_built) cuda_built = nullptr;
+  decltype(&torch_backend::cuda_devices) cuda_devices = nullptr;
+  decltype(&torch_backend::digrac_train) digrac_train = nullptr;
+  decltype(&torch_backend::tv_train) tv_train = nullptr;
+  decltype(&torch_backend::contrastive_train) contrastive_train = nullptr;
+  decltype(&torch_backend::digrac_probe) digrac_probe = nullptr;
+  decltype(&torch_backend::tv_probe) tv_probe = nullptr;
+  decltype(&torch_backend::contrastive_probe) contrastive_probe = nullptr;
+  decltype(&torch_backend::encoder_probe) encoder_probe = nullptr;
+};
+inline constexpr const char* kModuleEntry = "graphclust_torch_module_api";
+using ModuleEntry = const ModuleApi* (*)();
+
+/// A fingerprint of the types that cross the seam (a version, then their sizes).
+constexpr std::uint64_t module_layout() {
+  std::uint64_t h = 1;  // bump when a function of the seam changes its meaning without changing a size
+  for (const std::size_t size : {sizeof(ModuleApi), sizeof(Graph), sizeof(DenseBlock<double>), sizeof(SparseMatrix),
+                                 sizeof(DigracOptions), sizeof(TvOptions), sizeof(ContrastiveOptions),
+                                 sizeof(TrainSettings), sizeof(TrainRun), sizeof(ContrastiveSetup), sizeof(Probe),
+                                 sizeof(EncoderSpec), sizeof(learn::TrainResult)})
+    h = h * 1000003u + size;
+  return h;
+}
 
 // --- glue for the families ---------------------------------------------------------------------
 template <class T>
