@@ -175,6 +175,20 @@ TEST(TorchModule, AModuleThatCannotBeLoadedIsOneClearLine) {
   }
   EXPECT_FALSE(libtorch_mapped());
 }
+
+TEST(TorchModule, ASharedObjectThatIsNotTheModuleIsRefused) {
+  // libtbb is mapped into this process and is a loadable shared object without the module's table.
+  std::ifstream maps("/proc/self/maps");
+  std::string line, tbb;
+  while (std::getline(maps, line) && tbb.empty())
+    if (const auto at = line.find('/'); at != std::string::npos && line.find("libtbb.so") != std::string::npos)
+      tbb = line.substr(at);
+  ASSERT_FALSE(tbb.empty());
+  ASSERT_EQ(setenv("GRAPHCLUST_TORCH_MODULE", tbb.c_str(), 1), 0);
+  EXPECT_FALSE(torch_available());
+  EXPECT_NE(tb::unavailable_reason().find(tbb + " is not the LibTorch module of this graphclust build"), std::string::npos)
+      << tb::unavailable_reason();
+}
 #endif
 
 // --- shared encoders: value and gradients equal the native ones in float64 ---------------------------

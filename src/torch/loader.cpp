@@ -18,8 +18,6 @@ struct Loaded {
 };
 
 #ifdef GRAPHCLUST_TORCH_MODULE_BUILD
-// Tried in order: GRAPHCLUST_TORCH_MODULE when set (and then only it: a user who names a module wants
-// that one or an error), else the build tree's module, then the installed one.
 Loaded try_load(const std::string& path) {
   void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle) {
@@ -30,11 +28,14 @@ Loaded try_load(const std::string& path) {
   const ModuleApi* api = entry ? entry() : nullptr;
   if (!api || api->layout != module_layout()) {
     // Not dlclose'd: LibTorch's static state does not survive being unloaded.
-    return {nullptr, "the LibTorch module " + path + " is from another graphclust build (rebuild it with the library)"};
+    return {nullptr, path + " is not the LibTorch module of this graphclust build (" +
+                         (api ? "built from other sources: rebuild it with the library)" : "it has no module table)")};
   }
   return {api, {}};  // kept loaded for the life of the process, as LibTorch expects
 }
 
+// Tried in order: GRAPHCLUST_TORCH_MODULE when set (and then only it: a user who names a module wants
+// that one or an error), else the build tree's module, then the installed one.
 Loaded load() {
   if (const char* chosen = std::getenv("GRAPHCLUST_TORCH_MODULE"); chosen && *chosen) return try_load(chosen);
   Loaded built = try_load(GRAPHCLUST_TORCH_MODULE_BUILD);
