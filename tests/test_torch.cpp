@@ -5,7 +5,6 @@
 
 #include <cstdlib>
 #include <fstream>
-#include <iterator>
 #include <string>
 
 #include "contrastive/loss.hpp"
@@ -129,11 +128,15 @@ TEST(TorchErrors, UnavailableBackendOrDeviceIsOneClearLine) {
 // --- the module is loaded on demand ---------------------------------------------------------------
 
 namespace {
-bool libtorch_mapped() {
+/// The path of the first file mapped into this process whose name contains `name` (empty if none).
+std::string mapped_file(const std::string& name) {
   std::ifstream maps("/proc/self/maps");
-  const std::string text((std::istreambuf_iterator<char>(maps)), std::istreambuf_iterator<char>());
-  return text.find("libtorch_cpu") != std::string::npos;
+  for (std::string line; std::getline(maps, line);)
+    if (const auto at = line.find('/'); at != std::string::npos && line.find(name, at) != std::string::npos)
+      return line.substr(at);
+  return {};
 }
+bool libtorch_mapped() { return !mapped_file("libtorch_cpu").empty(); }
 }  // namespace
 
 // Each test runs in its own process (gtest_discover_tests), so this one sees a fresh process.
@@ -178,11 +181,7 @@ TEST(TorchModule, AModuleThatCannotBeLoadedIsOneClearLine) {
 
 TEST(TorchModule, ASharedObjectThatIsNotTheModuleIsRefused) {
   // libtbb is mapped into this process and is a loadable shared object without the module's table.
-  std::ifstream maps("/proc/self/maps");
-  std::string line, tbb;
-  while (std::getline(maps, line) && tbb.empty())
-    if (const auto at = line.find('/'); at != std::string::npos && line.find("libtbb.so") != std::string::npos)
-      tbb = line.substr(at);
+  const std::string tbb = mapped_file("libtbb.so");
   ASSERT_FALSE(tbb.empty());
   ASSERT_EQ(setenv("GRAPHCLUST_TORCH_MODULE", tbb.c_str(), 1), 0);
   EXPECT_FALSE(torch_available());
